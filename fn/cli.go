@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/endsys/pocketid-oidc/pkg/version"
+)
+
+const usage = `pocketid-oidc: one OIDCIntegration per app in, a working Pocket ID login out.
+
+Usage:
+  pocketid-oidc                 run as a KRM function (ResourceList on stdin, under kustomize or kpt)
+  pocketid-oidc provision ...   make Pocket ID match OIDCClient documents (see --help)
+  pocketid-oidc presets         list the app preset catalog
+  pocketid-oidc schema          print the CRDs of PocketIDProvider, OIDCIntegration and OIDCClient
+  pocketid-oidc version         print the version
+`
+
+// run dispatches on the first argument; each subcommand lives in its own cmd_*.go file.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return runFunction(stdin, stdout, stderr)
+	}
+	switch args[0] {
+	case "provision":
+		return runProvision(ctx, args[1:], stdout, stderr)
+	case "presets":
+		return runPresets(args[1:], stdout, stderr)
+	case "schema":
+		return runSchema(args[1:], stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, version.Version)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "pocketid-oidc: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+}
