@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
+
+	"github.com/endsys/pocketid-oidc/pkg/provision"
 )
 
-// runProvision is a placeholder until the provision subcommand lands.
+// runProvision is `pocketid-oidc provision`; the logic lives in pkg/provision so it is tested
+// without the binary.
 func runProvision(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "pocketid-oidc provision: not implemented yet")
-	return 1
+	return provision.Main(ctx, args, provision.Env{Stdout: stdout, Stderr: stderr})
 }

@@ -1,59 +1,117 @@
 #!/usr/bin/env bash
-# Installs the pinned external tools the tests use into a version-keyed cache outside the repo,
-# so a fresh clone (or CI) pays each build once per machine.
+# Installs the pinned external tools the build and tests use into a version-keyed cache outside
+# the repo, so a fresh clone (or CI on the same machine) pays each build once per machine.
+# Needs only Go and the Go module proxy.
 #
-#   hack/tools.sh kustomize|etcd|kube-apiserver|controller-gen|staticcheck|all
+#   hack/tools.sh kustomize|etcd|kube-apiserver|kubebuilder-assets|controller-gen|staticcheck|all
 #
-# Prints the absolute path of the installed binary (for `all`: of the tools directory).
+# Prints the absolute path of the installed binary (kubebuilder-assets: of the directory holding
+# etcd and kube-apiserver; all: of the cache directory). Progress goes to stderr.
+#
+# Cache: $POCKETID_OIDC_TOOLS, default ${XDG_CACHE_HOME:-~/.cache}/pocketid-oidc/tools.
+# Every tool lives in <name>-<version>/ and that directory only ever appears by an atomic rename
+# of a finished build, so an interrupted build never looks installed. A per-tool lock makes a
+# second concurrent caller (make test while make lint runs) wait for the first build instead of
+# starting its own.
 set -euo pipefail
+# $(install_etcd) and friends run in command substitutions, which otherwise drop -e and would
+# print the path of a binary whose build just failed.
+shopt -s inherit_errexit
 
-KUSTOMIZE_VERSION=v5.7.1
-ETCD_VERSION=v3.6.16
-KUBERNETES_VERSION=v1.37.2
-CONTROLLER_TOOLS_VERSION=${CONTROLLER_TOOLS_VERSION:-v0.20.0}
-STATICCHECK_VERSION=${STATICCHECK_VERSION:-2025.1.1}
+# Pins. Each was checked to build with Go 1.26.8 (GOTOOLCHAIN=local) from proxy.golang.org:
+# controller-tools v0.23.0 is built on k8s.io v0.37 (like this module); staticcheck v0.8.2 is
+# the 2026.1 release line (its go.mod says go 1.26.0, so it understands this module's Go).
+KUSTOMIZE_VERSION=${KUSTOMIZE_VERSION:-v5.7.1}
+ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
+KUBERNETES_VERSION=${KUBERNETES_VERSION:-v1.37.2}
+CONTROLLER_TOOLS_VERSION=${CONTROLLER_TOOLS_VERSION:-v0.23.0}
+STATICCHECK_VERSION=${STATICCHECK_VERSION:-v0.8.2}
 
+SELF=$(cd "$(dirname "$0")" && pwd -P)/$(basename "$0")
 TOOLS_DIR=${POCKETID_OIDC_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/pocketid-oidc/tools}
 mkdir -p "$TOOLS_DIR"
+TOOLS_DIR=$(cd "$TOOLS_DIR" && pwd -P)
+
+# Tools are built for this machine and must not inherit the caller's module settings (the
+# Makefile may run inside the repo with -mod=... or a GOOS for the image).
+unset GOOS GOARCH GOFLAGS GOWORK
+export CGO_ENABLED=0
 
 log() { echo "tools: $*" >&2; }
 
-# go_install NAME VERSION PKG: `go install PKG@VERSION` into $TOOLS_DIR/NAME-VERSION/.
-go_install() {
-  local name=$1 version=$2 pkg=$3 dir="$TOOLS_DIR/$1-$2"
-  if [ ! -x "$dir/$name" ]; then
-    log "installing $name $version (once per machine)"
-    mkdir -p "$dir.tmp"
-    GOBIN="$dir.tmp" GOFLAGS=-mod=mod go install "$pkg@$version"
-    mv "$dir.tmp/$(basename "${pkg%/v[0-9]*}")" "$dir.tmp/$name" 2>/dev/null || true
-    rm -rf "$dir" && mv "$dir.tmp" "$dir"
-  fi
-  echo "$dir/$name"
+# installed DIR NAME: true when DIR/NAME is a finished install.
+installed() { [ -x "$1/$2" ] && [ -f "$1/.complete" ]; }
+
+# locked NAME STEP ARGS...: runs this script's internal STEP (_go_install, _build_main,
+# _link_assets) in a new process that holds the lock of NAME. A new process, not a function call:
+# bash ignores -e in anything called from an `if` or `||`, and a failing build step must stop the
+# build, never fall through to publishing.
+locked() {
+  local name=$1; shift
+  flock "$TOOLS_DIR/.$name.lock" "$BASH" "$SELF" "$@"
 }
 
-# build_module NAME VERSION: builds a binary from a throwaway module (replace directives are
-# needed, which `go install pkg@version` refuses).
-build_etcd() {
-  local dir="$TOOLS_DIR/etcd-$ETCD_VERSION"
-  if [ ! -x "$dir/etcd" ]; then
-    log "building etcd $ETCD_VERSION (once per machine, about a minute)"
-    local work; work=$(mktemp -d)
-    cat >"$work/go.mod" <<MOD
-module build/etcd
+# publish TMP DIR: makes the finished build TMP visible as DIR in one rename.
+publish() {
+  local tmp=$1 dir=$2
+  chmod 755 "$tmp" # mktemp made it private; the cache is shared by whoever runs the tests
+  touch "$tmp/.complete"
+  # A stale DIR (from an older, non-atomic version of this script) is replaced.
+  rm -rf "$dir"
+  mv -T "$tmp" "$dir"
+}
 
-go 1.26
-MOD
-    cat >"$work/tools.go" <<'SRC'
-//go:build tools
+# scratch NAME: a fresh build directory on the cache's filesystem, so that publish is a rename
+# and never a copy that a kill could leave half-written. Callers (each its own process, see
+# locked) remove it with an EXIT trap; a leftover .build-* directory never looks installed.
+scratch() { mktemp -d "$TOOLS_DIR/.build-$1.XXXXXX"; }
 
-package tools
+# go_install NAME VERSION PKG: `go install PKG@VERSION` into $TOOLS_DIR/NAME-VERSION/NAME.
+go_install() {
+  local name=$1 version=$2 pkg=$3 dir="$TOOLS_DIR/$1-$2"
+  installed "$dir" "$name" || locked "$name-$version" _go_install "$name" "$version" "$pkg" "$dir"
+  echo "$dir/$name"
+}
+_go_install() {
+  local name=$1 version=$2 pkg=$3 dir=$4
+  installed "$dir" "$name" && return 0 # another caller finished it while we waited
+  log "installing $name $version (once per machine)"
+  tmp=$(scratch "$name") # not local: the EXIT trap runs after this function has returned
+  trap 'rm -rf "$tmp"' EXIT
+  GOBIN="$tmp" go install -trimpath -ldflags=-s "$pkg@$version"
+  # go install names the binary after the package's last path element (minus a /vN suffix).
+  local built=("$tmp"/*)
+  [ "${#built[@]}" -eq 1 ] && [ -x "${built[0]}" ] || { log "go install $pkg produced ${built[*]}"; return 1; }
+  [ "${built[0]}" = "$tmp/$name" ] || mv "${built[0]}" "$tmp/$name"
+  publish "$tmp" "$dir"
+}
 
-import _ "go.etcd.io/etcd/server/v3"
-SRC
-    (cd "$work" && GOFLAGS=-mod=mod go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >/dev/null 2>&1 &&
-      GOFLAGS=-mod=mod go get "go.etcd.io/etcd/server/v3/etcdmain@$ETCD_VERSION" >/dev/null 2>&1 || true)
-    cat >"$work/main.go" <<'SRC'
-package main
+# build_main NAME VERSION GOMOD MAINGO: builds a binary from a throwaway module. etcd and
+# kube-apiserver need this because `go install pkg@version` refuses modules with replace
+# directives (kubernetes replaces its staging modules).
+build_main() {
+  local name=$1 version=$2 dir="$TOOLS_DIR/$1-$2"
+  installed "$dir" "$name" || locked "$name-$version" _build_main "$@"
+  echo "$dir/$name"
+}
+_build_main() {
+  local name=$1 version=$2 gomod=$3 maingo=$4 dir="$TOOLS_DIR/$1-$2"
+  installed "$dir" "$name" && return 0
+  tmp=$(scratch "$name") # not local: the EXIT trap runs after this function has returned
+  trap 'rm -rf "$tmp"' EXIT
+  mkdir "$tmp/src"
+  printf '%s\n' "$gomod" >"$tmp/src/go.mod"
+  printf '%s\n' "$maingo" >"$tmp/src/main.go"
+  # tidy only adds the transitive requirements; the versions pinned in go.mod are kept.
+  (cd "$tmp/src" && go mod tidy >&2 && go build -trimpath -ldflags=-s -o "$tmp/$name" .)
+  rm -rf "$tmp/src"
+  publish "$tmp" "$dir"
+}
+
+install_etcd() {
+  log_once etcd "$ETCD_VERSION" "about a minute"
+  build_main etcd "$ETCD_VERSION" "$(printf 'module build/etcd\n\ngo 1.26\n\nrequire go.etcd.io/etcd/server/v3 %s' "$ETCD_VERSION")" \
+    'package main
 
 import (
 	"os"
@@ -61,38 +119,24 @@ import (
 	"go.etcd.io/etcd/server/v3/etcdmain"
 )
 
-func main() { etcdmain.Main(os.Args) }
-SRC
-    rm -f "$work/tools.go"
-    (cd "$work" && GOFLAGS=-mod=mod go mod tidy >&2 && CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$work/etcd" .)
-    mkdir -p "$dir" && mv "$work/etcd" "$dir/etcd" && rm -rf "$work"
-  fi
-  echo "$dir/etcd"
+func main() { etcdmain.Main(os.Args) }'
 }
 
-build_kube_apiserver() {
-  local dir="$TOOLS_DIR/kube-apiserver-$KUBERNETES_VERSION"
-  if [ ! -x "$dir/kube-apiserver" ]; then
-    log "building kube-apiserver $KUBERNETES_VERSION (once per machine, 5-10 minutes)"
-    local work; work=$(mktemp -d)
-    local staging=${KUBERNETES_VERSION/v1./v0.}
-    # The staging modules kubernetes' own go.mod replaces with ./staging/src/k8s.io/<name>.
-    local mods="api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider
-      cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api
-      cri-client csi-translation-lib dynamic-resource-allocation endpointslice externaljwt kms
-      kube-aggregator kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics
-      mount-utils pod-security-admission sample-apiserver sample-cli-plugin sample-controller"
-    {
-      echo "module build/kube-apiserver"
-      echo
-      echo "go 1.26"
-      echo
-      echo "require k8s.io/kubernetes $KUBERNETES_VERSION"
-      echo
-      for m in $mods; do echo "replace k8s.io/$m => k8s.io/$m $staging"; done
-    } >"$work/go.mod"
-    cat >"$work/main.go" <<'SRC'
-package main
+install_kube_apiserver() {
+  log_once kube-apiserver "$KUBERNETES_VERSION" "5-10 minutes"
+  local staging=${KUBERNETES_VERSION/v1./v0.} m gomod
+  # The staging modules kubernetes' own go.mod replaces with ./staging/src/k8s.io/<name>.
+  local mods="api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider
+    cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api
+    cri-client csi-translation-lib dynamic-resource-allocation endpointslice externaljwt kms
+    kube-aggregator kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics
+    mount-utils pod-security-admission sample-apiserver sample-cli-plugin sample-controller"
+  gomod=$(
+    printf 'module build/kube-apiserver\n\ngo 1.26\n\nrequire k8s.io/kubernetes %s\n\n' "$KUBERNETES_VERSION"
+    for m in $mods; do echo "replace k8s.io/$m => k8s.io/$m $staging"; done
+  )
+  build_main kube-apiserver "$KUBERNETES_VERSION" "$gomod" \
+    'package main
 
 import (
 	"os"
@@ -101,31 +145,46 @@ import (
 	"k8s.io/kubernetes/cmd/kube-apiserver/app"
 )
 
-func main() { os.Exit(cli.Run(app.NewAPIServerCommand())) }
-SRC
-    (cd "$work" && GOFLAGS=-mod=mod go mod tidy >&2 &&
-      CGO_ENABLED=0 go build -trimpath -ldflags=-s -o "$work/kube-apiserver" .)
-    mkdir -p "$dir" && mv "$work/kube-apiserver" "$dir/kube-apiserver" && rm -rf "$work"
+func main() { os.Exit(cli.Run(app.NewAPIServerCommand())) }'
+}
+
+# log_once NAME VERSION HOWLONG: warns before a slow build, only when one is going to happen.
+log_once() {
+  installed "$TOOLS_DIR/$1-$2" "$1" || log "building $1 $2 (once per machine, $3)"
+}
+
+# envtest wants both control-plane binaries in one directory.
+kubebuilder_assets() {
+  local dir="$TOOLS_DIR/kubebuilder-assets-$KUBERNETES_VERSION-etcd-$ETCD_VERSION" etcd_bin apiserver_bin
+  etcd_bin=$(install_etcd)
+  apiserver_bin=$(install_kube_apiserver)
+  if ! { [ -f "$dir/.complete" ] && [ -x "$dir/etcd" ] && [ -x "$dir/kube-apiserver" ]; }; then
+    locked kubebuilder-assets _link_assets "$dir" "$etcd_bin" "$apiserver_bin"
   fi
-  echo "$dir/kube-apiserver"
+  echo "$dir"
+}
+_link_assets() {
+  local dir=$1
+  tmp=$(scratch kubebuilder-assets)
+  trap 'rm -rf "$tmp"' EXIT
+  ln -s "$2" "$tmp/etcd"
+  ln -s "$3" "$tmp/kube-apiserver"
+  publish "$tmp" "$dir"
 }
 
 case "${1:-all}" in
   kustomize) go_install kustomize "$KUSTOMIZE_VERSION" sigs.k8s.io/kustomize/kustomize/v5 ;;
   controller-gen) go_install controller-gen "$CONTROLLER_TOOLS_VERSION" sigs.k8s.io/controller-tools/cmd/controller-gen ;;
   staticcheck) go_install staticcheck "$STATICCHECK_VERSION" honnef.co/go/tools/cmd/staticcheck ;;
-  etcd) build_etcd ;;
-  kube-apiserver) build_kube_apiserver ;;
-  # envtest wants both control-plane binaries in one directory.
-  kubebuilder-assets)
-    dir="$TOOLS_DIR/kubebuilder-assets-$KUBERNETES_VERSION-etcd-$ETCD_VERSION"
-    mkdir -p "$dir"
-    ln -sf "$(build_etcd)" "$dir/etcd"
-    ln -sf "$(build_kube_apiserver)" "$dir/kube-apiserver"
-    echo "$dir" ;;
+  etcd) install_etcd ;;
+  kube-apiserver) install_kube_apiserver ;;
+  kubebuilder-assets) kubebuilder_assets ;;
+  _go_install | _build_main | _link_assets) step=$1; shift; "$step" "$@" ;;
   all)
-    "$0" kustomize >/dev/null
-    "$0" kubebuilder-assets >/dev/null
+    "$BASH" "$SELF" kustomize >/dev/null
+    "$BASH" "$SELF" controller-gen >/dev/null
+    "$BASH" "$SELF" staticcheck >/dev/null
+    "$BASH" "$SELF" kubebuilder-assets >/dev/null
     echo "$TOOLS_DIR" ;;
   *) echo "usage: $0 kustomize|etcd|kube-apiserver|kubebuilder-assets|controller-gen|staticcheck|all" >&2; exit 2 ;;
 esac

@@ -28,6 +28,9 @@ type Input struct {
 	GeneratedSecretName string
 	// Env are the user's additions and overrides (spec.env): templates like preset env values.
 	Env map[string]string
+	// CallbackURLs, when set (spec.client.callbackURLs), replace the preset's callbacks, so
+	// that Resolved.CallbackURLs and {{ .CallbackURL }} follow the user's choice. Optional.
+	CallbackURLs []string
 }
 
 // Resolved is one preset applied to one Input.

@@ -7,8 +7,29 @@
 //   - OIDCClient: the resolved desired state of one Pocket ID client, every default applied. The
 //     function writes it into the provisioning Job's ConfigMap; `pocketid-oidc provision` reads it.
 //
-// These are plain data types: defaulting and validation live next to them (defaults.go,
-// validation.go), rendering lives in other packages.
+// These are plain data types: strict decoding (decode.go), defaulting (defaults.go) and
+// validation (validation.go) live next to them; rendering lives in other packages.
+//
+// Decisions:
+//   - Decoding is strict: an unknown or duplicate field is an error with its full path
+//     (spec.client.callbackURL), because a silently dropped typo renders a client without what
+//     the user meant.
+//   - Provider settings merge field by field: a PocketIDProvider, overridden by each field an
+//     integration sets under spec.provider. A struct field (apiKey, secretStoreRef,
+//     caConfigMapRef) is replaced as a whole, so an apiKey never ends up with both sources.
+//   - Defaults: apiURL = issuer; issuer, apiURL and url lose a trailing slash (Pocket ID's issuer
+//     is its APP_URL without one, and apps compare it byte for byte); secretStoreRef.kind
+//     ClusterSecretStore; apiKey.secretRef.key api-key; caConfigMapRef.key ca.crt; image: this
+//     build's ghcr.io/endsys/pocketid-oidc tag; helmRelease.name and client.id = metadata.name;
+//     strategy auto; launchURL = url; state present; a public client always uses PKCE; button
+//     text "Pocket ID"; provider key "pocketid"; secret.name <name>-oidc; secret.remoteKey
+//     <client id>-oauth-client-secret; rotationOverlap 24h. Display name, callbacks and PKCE
+//     come from the preset and are applied when the OIDCClient document is built.
+//   - ${VAR} placeholders (Flux postBuild) are accepted everywhere: a URL is checked with its
+//     placeholders replaced by a neutral token, and a value made only of placeholders is left to
+//     the cluster to judge.
+//   - Validation returns field.ErrorList with full paths, one error per problem, so the function
+//     reports all of them in one run.
 //
 // +kubebuilder:object:generate=false
 // +groupName=oidc.endsys.cloud

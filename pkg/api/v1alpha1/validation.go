@@ -1,0 +1,261 @@
+package v1alpha1
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/endsys/pocketid-oidc/pkg/pocketid"
+)
+
+// ClientIDPattern is what Pocket ID accepts as a client id.
+const ClientIDPattern = `^[a-zA-Z0-9._-]{2,128}$`
+
+// MaxDisplayNameLength is Pocket ID's limit on a client's name.
+const MaxDisplayNameLength = 50
+
+var (
+	clientIDRE    = regexp.MustCompile(ClientIDPattern)
+	placeholderRE = regexp.MustCompile(`\$\{[^}]*\}`)
+)
+
+// HasPlaceholder reports whether s holds a ${VAR} placeholder that Flux substitutes after
+// rendering.
+func HasPlaceholder(s string) bool { return placeholderRE.MatchString(s) }
+
+// onlyPlaceholders reports whether s is made of placeholders alone: its final form is unknown
+// at render time, so only the cluster can judge it.
+func onlyPlaceholders(s string) bool {
+	return s != "" && strings.TrimSpace(placeholderRE.ReplaceAllString(s, "")) == ""
+}
+
+// substitute replaces placeholders by a neutral token so the surrounding text can be checked
+// (https://auth.${SECRET_DOMAIN} is checked as https://auth.x).
+func substitute(s, token string) string { return placeholderRE.ReplaceAllString(s, token) }
+
+// ValidateAbsoluteURL reports why u is not an absolute URL (scheme and host), or nil.
+func ValidateAbsoluteURL(u string) error {
+	if onlyPlaceholders(u) {
+		return nil
+	}
+	p, err := url.Parse(substitute(u, "x"))
+	if err != nil {
+		return fmt.Errorf("not a URL: %v", err)
+	}
+	if p.Scheme == "" || p.Host == "" {
+		return fmt.Errorf("must be an absolute URL with a scheme and host, like https://app.example.com")
+	}
+	return nil
+}
+
+func validateURLField(v string, fld *field.Path) field.ErrorList {
+	if err := ValidateAbsoluteURL(v); err != nil {
+		return field.ErrorList{field.Invalid(fld, v, err.Error())}
+	}
+	return nil
+}
+
+// ValidateCallbackURLs checks each URL the way Pocket ID will.
+func ValidateCallbackURLs(urls []string, fld *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, u := range urls {
+		if onlyPlaceholders(u) {
+			continue
+		}
+		if err := pocketid.ValidateCallbackURL(u); err != nil {
+			errs = append(errs, field.Invalid(fld.Index(i), u, err.Error()))
+		}
+	}
+	return errs
+}
+
+// ValidateProvider checks the form of the provider fields that are set; whether the required
+// ones are set at all is MissingProviderSettings' job, because they may come from elsewhere
+// (a PocketIDProvider completed by an integration's spec.provider, or the other way round).
+func ValidateProvider(p *ProviderSpec, fld *field.Path) field.ErrorList {
+	if p == nil {
+		return nil
+	}
+	var errs field.ErrorList
+	if p.Issuer != "" {
+		errs = append(errs, validateURLField(p.Issuer, fld.Child("issuer"))...)
+	}
+	if p.APIURL != "" {
+		errs = append(errs, validateURLField(p.APIURL, fld.Child("apiURL"))...)
+	}
+	if r := p.SecretStoreRef; r != nil {
+		if r.Name == "" {
+			errs = append(errs, field.Required(fld.Child("secretStoreRef", "name"), "the External Secrets store holding the client secrets"))
+		}
+		switch r.Kind {
+		case "", "ClusterSecretStore", "SecretStore":
+		default:
+			errs = append(errs, field.NotSupported(fld.Child("secretStoreRef", "kind"), r.Kind, []string{"ClusterSecretStore", "SecretStore"}))
+		}
+	}
+	if k := p.APIKey; k != nil {
+		switch {
+		case k.RemoteKey == "" && k.SecretRef == nil:
+			errs = append(errs, field.Required(fld.Child("apiKey"), "set remoteKey (a key in the secret store) or secretRef (an existing Secret)"))
+		case k.RemoteKey != "" && k.SecretRef != nil:
+			errs = append(errs, field.Invalid(fld.Child("apiKey"), "remoteKey and secretRef", "set only one of remoteKey and secretRef"))
+		case k.SecretRef != nil && k.SecretRef.Name == "":
+			errs = append(errs, field.Required(fld.Child("apiKey", "secretRef", "name"), ""))
+		}
+	}
+	if p.Namespace != "" {
+		errs = append(errs, validateDNSLabel(p.Namespace, fld.Child("namespace"))...)
+	}
+	if r := p.CAConfigMapRef; r != nil && r.Name == "" {
+		errs = append(errs, field.Required(fld.Child("caConfigMapRef", "name"), ""))
+	}
+	if t := p.JobTTLSecondsAfterFinished; t != nil && *t < 0 {
+		errs = append(errs, field.Invalid(fld.Child("jobTTLSecondsAfterFinished"), *t, "must not be negative"))
+	}
+	if s := p.ReconcileSchedule; s != "" && !HasPlaceholder(s) && len(strings.Fields(s)) != 5 && !strings.HasPrefix(s, "@") {
+		errs = append(errs, field.Invalid(fld.Child("reconcileSchedule"), s, "must be a cron schedule with five fields, like \"17 */6 * * *\""))
+	}
+	return errs
+}
+
+// MissingProviderSettings lists the required provider settings that p (merged and defaulted)
+// lacks, by field name: issuer, secretStoreRef, apiKey.
+func MissingProviderSettings(p *ProviderSpec) []string {
+	var missing []string
+	if p.Issuer == "" {
+		missing = append(missing, "issuer")
+	}
+	if p.SecretStoreRef == nil {
+		missing = append(missing, "secretStoreRef")
+	}
+	if p.APIKey == nil {
+		missing = append(missing, "apiKey")
+	}
+	return missing
+}
+
+// ValidateIntegration checks one defaulted integration on its own. Rules that need the preset
+// catalog or the other integrations of the run are the function's.
+func ValidateIntegration(in *OIDCIntegration) field.ErrorList {
+	var errs field.ErrorList
+	spec := field.NewPath("spec")
+	s := &in.Spec
+	if in.Name == "" {
+		errs = append(errs, field.Required(field.NewPath("metadata", "name"), ""))
+	}
+	if s.URL == "" {
+		errs = append(errs, field.Required(spec.Child("url"), "the app's public URL, like https://immich.example.com"))
+	} else {
+		errs = append(errs, validateURLField(s.URL, spec.Child("url"))...)
+	}
+	errs = append(errs, ValidateProvider(s.Provider, spec.Child("provider"))...)
+
+	hr := spec.Child("helmRelease")
+	switch s.HelmRelease.Strategy {
+	case StrategyAuto, StrategyValues, StrategyPostRenderer, StrategyNone:
+	default:
+		errs = append(errs, field.NotSupported(hr.Child("strategy"), s.HelmRelease.Strategy,
+			[]string{StrategyAuto, StrategyValues, StrategyPostRenderer, StrategyNone}))
+	}
+
+	c := spec.Child("client")
+	if id := s.Client.ID; !clientIDRE.MatchString(substitute(id, "x")) {
+		errs = append(errs, field.Invalid(c.Child("id"), id, "must match "+ClientIDPattern))
+	}
+	if n := s.Client.DisplayName; utf8.RuneCountInString(n) > MaxDisplayNameLength {
+		errs = append(errs, field.TooLong(c.Child("displayName"), n, MaxDisplayNameLength))
+	}
+	errs = append(errs, ValidateCallbackURLs(s.Client.CallbackURLs, c.Child("callbackURLs"))...)
+	errs = append(errs, ValidateCallbackURLs(s.Client.AdditionalCallbackURLs, c.Child("additionalCallbackURLs"))...)
+	errs = append(errs, ValidateCallbackURLs(s.Client.LogoutCallbackURLs, c.Child("logoutCallbackURLs"))...)
+	// The launch URL defaults to url: report a bad url once.
+	if s.Client.LaunchURL != "" && s.Client.LaunchURL != s.URL {
+		errs = append(errs, validateURLField(s.Client.LaunchURL, c.Child("launchURL"))...)
+	}
+	errs = append(errs, ValidateGroups(s.Client.AllowedGroups, c.Child("allowedGroups"))...)
+	switch s.Client.State {
+	case StatePresent, StateAbsent:
+	default:
+		errs = append(errs, field.NotSupported(c.Child("state"), s.Client.State, []string{StatePresent, StateAbsent}))
+	}
+	if s.Client.Public && s.Client.PKCE != nil && !*s.Client.PKCE {
+		errs = append(errs, field.Invalid(c.Child("pkce"), false, "a public client always uses PKCE"))
+	}
+
+	sec := spec.Child("secret")
+	if s.Client.Public && s.Secret.Generate {
+		errs = append(errs, field.Invalid(sec.Child("generate"), true, "a public client has no client secret to generate: remove generate or public"))
+	}
+	if !HasPlaceholder(s.Secret.Name) {
+		for _, msg := range validation.IsDNS1123Subdomain(s.Secret.Name) {
+			errs = append(errs, field.Invalid(sec.Child("name"), s.Secret.Name, msg))
+		}
+	}
+	if d := s.Secret.RotationOverlap; d != nil && d.Duration < 0 {
+		errs = append(errs, field.Invalid(sec.Child("rotationOverlap"), d.Duration.String(), "must not be negative"))
+	}
+	for _, k := range sets.List(sets.KeySet(s.Env)) {
+		for _, msg := range validation.IsEnvVarName(k) {
+			errs = append(errs, field.Invalid(spec.Child("env").Key(k), k, msg))
+		}
+	}
+	return errs
+}
+
+// ValidateGroups checks a list of Pocket ID group names: none empty, none twice (Pocket ID
+// would silently collapse the duplicate, hiding a typo of a different group).
+func ValidateGroups(groups []string, fld *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	seen := make(map[string]bool, len(groups))
+	for i, g := range groups {
+		switch {
+		case strings.TrimSpace(g) == "":
+			errs = append(errs, field.Required(fld.Index(i), "group names must not be empty"))
+		case seen[g]:
+			errs = append(errs, field.Duplicate(fld.Index(i), g))
+		}
+		seen[g] = true
+	}
+	return errs
+}
+
+// ValidateOIDCClient checks a resolved client document, as the provisioner reads it.
+func ValidateOIDCClient(c *OIDCClient) field.ErrorList {
+	var errs field.ErrorList
+	spec := field.NewPath("spec")
+	if !clientIDRE.MatchString(substitute(c.Spec.ID, "x")) {
+		errs = append(errs, field.Invalid(spec.Child("id"), c.Spec.ID, "must match "+ClientIDPattern))
+	}
+	switch c.Spec.State {
+	case "", StatePresent, StateAbsent:
+	default:
+		errs = append(errs, field.NotSupported(spec.Child("state"), c.Spec.State, []string{StatePresent, StateAbsent}))
+	}
+	if utf8.RuneCountInString(c.Spec.Name) > MaxDisplayNameLength {
+		errs = append(errs, field.TooLong(spec.Child("name"), c.Spec.Name, MaxDisplayNameLength))
+	}
+	errs = append(errs, ValidateCallbackURLs(c.Spec.CallbackURLs, spec.Child("callbackURLs"))...)
+	errs = append(errs, ValidateCallbackURLs(c.Spec.LogoutCallbackURLs, spec.Child("logoutCallbackURLs"))...)
+	errs = append(errs, ValidateGroups(c.Spec.AllowedGroups, spec.Child("allowedGroups"))...)
+	if c.Spec.Public && c.Spec.Secret != nil {
+		errs = append(errs, field.Invalid(spec.Child("secret"), c.Spec.Secret.File, "a public client has no secret"))
+	}
+	return errs
+}
+
+func validateDNSLabel(v string, fld *field.Path) field.ErrorList {
+	if HasPlaceholder(v) {
+		return nil
+	}
+	var errs field.ErrorList
+	for _, msg := range validation.IsDNS1123Label(v) {
+		errs = append(errs, field.Invalid(fld, v, msg))
+	}
+	return errs
+}

@@ -1,0 +1,19 @@
+// Package pocketid is a typed client for the Pocket ID admin API (v2.12 and later; v2.14 is the
+// target), as far as pocketid-oidc needs it: health, version, OIDC clients, their secrets and
+// allowed user groups, user groups, and a client_credentials request that proves a secret is
+// registered.
+//
+// Every call sends X-API-Key and JSON; TLS is always verified (Options.CAPEM adds a private
+// CA). Connection errors, 5xx and 429 are retried with a capped exponential backoff (429 waits
+// at least its Retry-After); any other 4xx is returned at once as an *APIError carrying
+// Pocket ID's code, request_id and offending fields, decoded from both the v2.13+ error body
+// and the older {"error": "..."} one. The overall deadline is the context's. Sleep and the
+// clock are injectable, so retry tests do not wait.
+//
+// Routes that changed between releases follow the version learned by ServerVersion: the
+// plural /secrets routes (several secrets per client) since v2.14, the singular /secret route
+// (one secret, replaced) on v2.12-v2.13.
+//
+// Update is a full replacement on the server: build its body from OIDCClient.Input of a fresh
+// GET so fields the caller does not manage (and fields this package does not know) survive.
+package pocketid

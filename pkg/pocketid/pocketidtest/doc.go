@@ -1,0 +1,26 @@
+// Package pocketidtest is a fake Pocket ID admin API (httptest) for tests, as strict as the
+// contract in shared/reference/pocket-id-api.md, never kinder: a fake that forgives what the
+// real server refuses hides bugs.
+//
+// It reproduces: X-API-Key auth (401 not_signed_in), the JSON content type (400
+// invalid_request_body), validation with JSON field names in details.fields, 404 not_found with
+// details.resource, 409 client_id_already_exists and already_in_use, full-replacement PUT
+// (omitted fields reset; isGroupRestricted false clears the groups), allowed-user-groups
+// silently dropping unknown ids, pkceEnabled stored as isPublic || pkceEnabled, secrets stored
+// as a SHA-256 hash plus a 4-character prefix with the value answered only once, the 20-secret
+// cap, no secrets for public clients, the token endpoint's client_credentials grant (basic and
+// post), pagination (limit max 100, a page past the end clamped), the rate limiter (429
+// rate_limited with Retry-After), and older releases through Options.Version: before 2.14 the
+// singular /secret route (one secret, replaced) and no listing, before 2.13 the
+// {"error": "..."} body and a 400 for a duplicate client id.
+//
+// For tests it adds: request counters by method (Reads, Writes, so a test can assert "zero
+// writes"), a request log, state inspection and seeding (Client, PutClient, AddSecret,
+// HasSecret, AddGroup), and fault injection: a Hook deciding per request to answer 500, drop
+// the connection before or after handling, or answer 429; FailNth and ThrottleNext as
+// shortcuts.
+//
+// Where the contract is silent the fake picks and documents a behaviour: the code of the
+// public-client and 20-secret refusals (public_client_secret, too_many_secrets), validation
+// codes other than callback_url_pattern, and the client list order (name, then id).
+package pocketidtest

@@ -1,0 +1,22 @@
+// Package preset is the catalog of apps that log in through Pocket ID, and the engine that
+// applies one app's preset to one integration.
+//
+// Presets are data, not code: one YAML file per app under presets/ (embedded), parsed strictly
+// by Parse. A preset names the app's callback paths, PKCE default, scopes, the env vars it sets
+// (values are Go text/template over TemplateVars: {{ .Issuer }}, {{ .DiscoveryURL }},
+// {{ .TokenURL }}, {{ .ClientID }}, {{ .AppURL }}, {{ .CallbackURL }}, {{ .ProviderKey }}, ...),
+// structured values that hold the secret (SecretEnv: JSON or Python literals; Files: config
+// files), random values to generate, chart-specific wiring and notes for manual steps.
+//
+// Preset.Resolve turns a preset plus an Input into a Resolved (wiring.go, the contract with
+// the renderers). The client secret never becomes a value: {{ .ClientSecret }} is only
+// allowed as a whole value and turns into a secretKeyRef in env, or into the ESO template
+// expression {{ .clientSecret | toJson }} inside structured values. Those are serialized by
+// real encoders with a sentinel in place of the secret, literal "{{" is escaped for ESO, and
+// only then the sentinel is swapped for the expression, so whatever the secret contains, ESO
+// produces valid JSON, YAML or Python. Flux ${VAR} placeholders pass through untouched.
+//
+// Custom is the preset-less path (only spec.env). docs/presets.md is generated from the
+// catalog by Catalog.Markdown; TestDocs fails when it is stale
+// (go test ./pkg/preset -run TestDocs -update regenerates it).
+package preset

@@ -1,0 +1,286 @@
+package preset
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/yaml"
+)
+
+// Delivery says how a preset hands the OIDC settings, above all the client secret, to the app.
+type Delivery string
+
+const (
+	// DeliveryEnv: plain env vars; the secret through valueFrom.secretKeyRef.
+	DeliveryEnv Delivery = "env"
+	// DeliveryJSON: the secret sits inside a structured env value (JSON or a Python literal), so
+	// the whole value is rendered into a key of the app Secret by an ESO template.
+	DeliveryJSON Delivery = "json"
+	// DeliveryFile: the app reads its OAuth settings from a config file only.
+	DeliveryFile Delivery = "file"
+	// DeliveryClientOnly: the app is configured in its UI or CLI; the preset registers the
+	// client, delivers the secret to the app Secret and reports the manual step.
+	DeliveryClientOnly Delivery = "client-only"
+)
+
+// Format is the serialization of a structured value.
+type Format string
+
+const (
+	FormatJSON Format = "json"
+	FormatYAML Format = "yaml"
+	// FormatPython is a Python literal (pgAdmin evaluates PGADMIN_CONFIG_* values as Python).
+	FormatPython Format = "python"
+)
+
+// Preset is one app of the catalog, as written in pkg/preset/presets/<name>.yaml. String values
+// in Env, Callbacks, Notes, structured Data and chart Values are Go templates over the Input
+// (see TemplateVars).
+type Preset struct {
+	// Name is the slug users write in spec.preset.
+	Name        string `json:"name"`
+	DisplayName string `json:"displayName"`
+	// Docs links to the app's own OIDC documentation.
+	Docs string `json:"docs"`
+	// MinVersion is the first app version the preset works with ("" when any recent one does).
+	MinVersion string   `json:"minVersion,omitempty"`
+	Delivery   Delivery `json:"delivery"`
+	// Discovery says which form of the provider address the app takes: issuer, wellKnown,
+	// endpoints or none. Informational (docs and `pocketid-oidc presets`).
+	Discovery string `json:"discovery"`
+	// Callbacks are paths joined to the app URL, or absolute URLs (custom schemes).
+	Callbacks       []string `json:"callbacks,omitempty"`
+	LogoutCallbacks []string `json:"logoutCallbacks,omitempty"`
+	// PKCE is the client's default; true only where the preset also makes the app send PKCE.
+	PKCE   bool     `json:"pkce"`
+	Scopes []string `json:"scopes"`
+	// ProviderKeyPattern, when set, restricts spec.login.providerKey (Vikunja: lower case, no _).
+	ProviderKeyPattern string `json:"providerKeyPattern,omitempty"`
+	// Env maps env var names (templates too: Vikunja puts the provider key into names) to
+	// value templates. A value of exactly {{ .ClientSecret }} becomes a secretKeyRef.
+	Env map[string]string `json:"env,omitempty"`
+	// SecretEnv are env vars whose structured value holds the secret.
+	SecretEnv []SecretValue `json:"secretEnv,omitempty"`
+	// Files are config files rendered into the app Secret and mounted.
+	Files []FileValue `json:"files,omitempty"`
+	// Generated are random values the app needs, exposed as env vars.
+	Generated []GeneratedValue `json:"generated,omitempty"`
+	// Charts is chart-specific wiring keyed by chart name.
+	Charts map[string]ChartSpec `json:"charts,omitempty"`
+	// Notes are manual app-side steps and caveats, reported as info results.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// SecretValue is an env var whose value is structured data serialized in Format.
+type SecretValue struct {
+	Env string `json:"env"`
+	// Key of the app Secret; default Env.
+	Key    string `json:"key,omitempty"`
+	Format Format `json:"format"`
+	Data   any    `json:"data"`
+}
+
+// FileValue is a config file kept in the app Secret under Key and mounted at MountPath.
+type FileValue struct {
+	Key       string `json:"key"`
+	Format    Format `json:"format"`
+	MountPath string `json:"mountPath"`
+	// Env, when set, is given the mount path (IMMICH_CONFIG_FILE).
+	Env  string `json:"env,omitempty"`
+	Data any    `json:"data"`
+}
+
+// GeneratedValue is a random value produced once by the ESO Password generator.
+type GeneratedValue struct {
+	Env string `json:"env"`
+	// Key in the generated Secret; default Env.
+	Key    string `json:"key,omitempty"`
+	Length int    `json:"length"`
+}
+
+// ChartSpec is the catalog form of ChartWiring; Values leaves are templates.
+type ChartSpec struct {
+	EnvPath string         `json:"envPath"`
+	Values  map[string]any `json:"values,omitempty"`
+}
+
+//go:embed presets/*.yaml
+var embedded embed.FS
+
+// Catalog is a set of presets by name.
+type Catalog struct {
+	presets map[string]*Preset
+}
+
+var (
+	defaultOnce    sync.Once
+	defaultCatalog *Catalog
+)
+
+// Default is the embedded catalog. It panics only when an embedded file is broken, which
+// TestDefaultCatalog guards, so a released binary cannot hit it.
+func Default() *Catalog {
+	defaultOnce.Do(func() {
+		c, err := Load(embedded, "presets")
+		if err != nil {
+			panic(fmt.Sprintf("preset: embedded catalog: %v", err))
+		}
+		defaultCatalog = c
+	})
+	return defaultCatalog
+}
+
+// Load reads every *.yaml file of dir in fsys as one preset and checks it.
+func Load(fsys fs.FS, dir string) (*Catalog, error) {
+	files, err := fs.Glob(fsys, path.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	c := &Catalog{presets: map[string]*Preset{}}
+	for _, f := range files {
+		b, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, err
+		}
+		p, err := Parse(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		if want := strings.TrimSuffix(path.Base(f), ".yaml"); p.Name != want {
+			return nil, fmt.Errorf("%s: name %q must match the file name", f, p.Name)
+		}
+		c.presets[p.Name] = p
+	}
+	return c, nil
+}
+
+var (
+	slugRE    = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	secretKey = regexp.MustCompile(`^[-._a-zA-Z0-9]+$`)
+)
+
+// Parse reads one preset strictly (an unknown field is an error, so a typo in the catalog
+// cannot silently drop a setting) and checks what does not need an Input.
+func Parse(b []byte) (*Preset, error) {
+	p := &Preset{}
+	if err := yaml.UnmarshalStrict(b, p); err != nil {
+		return nil, err
+	}
+	var errs []string
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Sprintf(format, a...)) }
+	if !slugRE.MatchString(p.Name) {
+		bad("name %q is not a lower-case slug", p.Name)
+	}
+	if p.DisplayName == "" {
+		bad("displayName is required")
+	}
+	if !strings.HasPrefix(p.Docs, "https://") {
+		bad("docs must be an https link")
+	}
+	switch p.Delivery {
+	case DeliveryEnv, DeliveryJSON, DeliveryFile, DeliveryClientOnly:
+	default:
+		bad("delivery %q is not one of env, json, file, client-only", p.Delivery)
+	}
+	switch p.Discovery {
+	case "issuer", "wellKnown", "endpoints", "none":
+	default:
+		bad("discovery %q is not one of issuer, wellKnown, endpoints, none", p.Discovery)
+	}
+	if len(p.Callbacks) == 0 {
+		bad("callbacks: at least one is required")
+	}
+	if len(p.Scopes) == 0 {
+		bad("scopes: at least one is required")
+	}
+	if p.ProviderKeyPattern != "" {
+		if _, err := regexp.Compile(p.ProviderKeyPattern); err != nil {
+			bad("providerKeyPattern: %v", err)
+		}
+	}
+	if p.Delivery == DeliveryClientOnly && len(p.Notes) == 0 {
+		bad("notes: a client-only preset must say the manual step")
+	}
+	if p.Delivery == DeliveryJSON && len(p.SecretEnv) == 0 {
+		bad("secretEnv: a json preset needs one")
+	}
+	if p.Delivery == DeliveryFile && len(p.Files) == 0 {
+		bad("files: a file preset needs one")
+	}
+	for i := range p.SecretEnv {
+		s := &p.SecretEnv[i]
+		if s.Key == "" {
+			s.Key = s.Env
+		}
+		if s.Env == "" || !secretKey.MatchString(s.Key) || !knownFormat(s.Format) || s.Data == nil {
+			bad("secretEnv[%d]: env, a valid key, format (json, yaml, python) and data are required", i)
+		}
+	}
+	for i, f := range p.Files {
+		if !secretKey.MatchString(f.Key) || !knownFormat(f.Format) || !strings.HasPrefix(f.MountPath, "/") || f.Data == nil {
+			bad("files[%d]: key, format, an absolute mountPath and data are required", i)
+		}
+	}
+	for i := range p.Generated {
+		g := &p.Generated[i]
+		if g.Key == "" {
+			g.Key = g.Env
+		}
+		if g.Env == "" || !secretKey.MatchString(g.Key) || g.Length < 16 {
+			bad("generated[%d]: env, a valid key and a length of at least 16 are required", i)
+		}
+	}
+	for name, ch := range p.Charts {
+		if ch.EnvPath == "" {
+			bad("charts[%s]: envPath is required", name)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("preset %q: %s", p.Name, strings.Join(errs, "; "))
+	}
+	return p, nil
+}
+
+func knownFormat(f Format) bool {
+	return f == FormatJSON || f == FormatYAML || f == FormatPython
+}
+
+// Get returns the preset called name.
+func (c *Catalog) Get(name string) (*Preset, bool) {
+	p, ok := c.presets[name]
+	return p, ok
+}
+
+// Names returns the preset names, sorted.
+func (c *Catalog) Names() []string {
+	names := make([]string, 0, len(c.presets))
+	for n := range c.presets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Custom is the preset-less path: no callbacks, no env besides the user's spec.env.
+func Custom() *Preset {
+	return &Preset{Scopes: []string{"openid", "profile", "email"}}
+}
+
+// Lookup is Get for spec.preset: "" is Custom, an unknown name an error at spec.preset that
+// lists the known ones.
+func (c *Catalog) Lookup(name string) (*Preset, *field.Error) {
+	if name == "" {
+		return Custom(), nil
+	}
+	if p, ok := c.presets[name]; ok {
+		return p, nil
+	}
+	return nil, field.NotSupported(field.NewPath("spec", "preset"), name, c.Names())
+}

@@ -1,0 +1,85 @@
+package provision
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/endsys/pocketid-oidc/pkg/pocketid"
+	"github.com/endsys/pocketid-oidc/pkg/pocketid/pocketidtest"
+)
+
+// BenchmarkProvision100 provisions 100 clients (restricted to a group, with a secret) against
+// the fake: the first run creates them all, the no-op run changes nothing. It reports requests
+// per client; the goal for a no-op run is <= 2 reads and 0 writes per client.
+func BenchmarkProvision100(b *testing.B) {
+	const n = 100
+	dir := b.TempDir()
+	var sb strings.Builder
+	for i := range n {
+		id := fmt.Sprintf("app-%03d", i)
+		file := filepath.Join(dir, id)
+		if err := os.WriteFile(file, []byte(fmt.Sprintf("%s-secret-value-0123456789\n", id)), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		fmt.Fprintf(&sb, "---\napiVersion: oidc.endsys.cloud/v1alpha1\nkind: OIDCClient\nspec:\n  id: %s\n  name: App %d\n  callbackURLs: [https://%s.example.com/cb]\n  launchURL: https://%s.example.com\n  allowedGroups: [family]\n  secret: {file: %s}\n", id, i, id, id, file)
+	}
+	docs, err := ParseDocuments([]byte(sb.String()), "bench.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	setup := func() (*pocketidtest.Server, *pocketid.Client) {
+		srv := pocketidtest.New(nil, pocketidtest.Options{})
+		srv.AddGroup("family")
+		api, err := pocketid.New(pocketid.Options{BaseURL: srv.URL, APIKey: pocketidtest.DefaultAPIKey})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return srv, api
+	}
+	run := func(api *pocketid.Client) {
+		res, err := Run(context.Background(), docs, Options{Client: api})
+		if err != nil || !res.OK() {
+			b.Fatalf("run: %v %+v", err, res.Summary)
+		}
+	}
+	b.Run("first-run", func(b *testing.B) {
+		var reads, writes, total int
+		for b.Loop() {
+			b.StopTimer()
+			srv, api := setup()
+			b.StartTimer()
+			run(api)
+			b.StopTimer()
+			reads, writes, total = reads+srv.Reads(), writes+srv.Writes(), total+srv.Total()
+			srv.Close()
+			b.StartTimer()
+		}
+		per := float64(b.N * n)
+		b.ReportMetric(float64(reads)/per, "reads/client")
+		b.ReportMetric(float64(writes)/per, "writes/client")
+		b.ReportMetric(float64(total)/per, "requests/client")
+	})
+	b.Run("no-op", func(b *testing.B) {
+		srv, api := setup()
+		defer srv.Close()
+		run(api)
+		srv.ResetCounters()
+		base := srv.Total()
+		iters := 0
+		for b.Loop() {
+			run(api)
+			iters++
+		}
+		if srv.Writes() != 0 {
+			b.Errorf("no-op runs made %d writes", srv.Writes())
+		}
+		per := float64(iters * n)
+		b.ReportMetric(float64(srv.Reads())/per, "reads/client")
+		b.ReportMetric(float64(srv.Writes())/per, "writes/client")
+		b.ReportMetric(float64(srv.Total()-base)/per, "requests/client")
+	})
+}

@@ -1,0 +1,208 @@
+package provision
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/endsys/pocketid-oidc/pkg/pocketid"
+)
+
+// Exit codes of `pocketid-oidc provision`.
+const (
+	ExitOK     = 0 // every client converged (plan: could be planned)
+	ExitFailed = 1 // a client failed, or Pocket ID was unreachable, unhealthy or too old
+	ExitUsage  = 2 // bad flags, environment or client documents: nothing was tried
+)
+
+// Environment variables the command reads.
+const (
+	EnvURL        = "POCKETID_URL"
+	EnvAPIKey     = "POCKETID_API_KEY"
+	EnvAPIKeyFile = "POCKETID_API_KEY_FILE"
+	EnvCAFile     = "POCKETID_CA_FILE"
+)
+
+const usage = `Usage: pocketid-oidc provision --client-file PATH [--client-file PATH...] [flags]
+
+Makes Pocket ID match OIDCClient documents: creates missing clients, repairs drift in the fields
+it manages, sets allowed groups, registers and rotates client secrets, deletes state: absent.
+
+Flags:
+  -f, --client-file PATH   OIDCClient YAML file, or directory of *.yaml/*.yml (repeatable)
+      --plan               change nothing; print what would change
+      --ca-file PATH       extra PEM CA for Pocket ID's certificate (or POCKETID_CA_FILE)
+      --timeout DURATION   overall deadline (default 5m)
+      --log-format FORMAT  auto, json or text (auto: text on a terminal, else json)
+
+Environment:
+  POCKETID_URL            Pocket ID base URL (required)
+  POCKETID_API_KEY        admin API key, or
+  POCKETID_API_KEY_FILE   a file holding it
+  POCKETID_CA_FILE        as --ca-file
+
+Exit codes: 0 every client converged, 1 a client failed or Pocket ID unusable, 2 usage error.
+`
+
+// Env is what Main takes from its surroundings; tests replace all of it.
+type Env struct {
+	Stdout, Stderr io.Writer
+	// Getenv defaults to os.Getenv.
+	Getenv func(string) string
+	// IsTerminal decides --log-format auto. Default: the writer is a character device.
+	IsTerminal func(io.Writer) bool
+	// Sleep and Now are passed to the API client and the reconciler (tests).
+	Sleep func(context.Context, time.Duration) error
+	Now   func() time.Time
+	// Retry overrides the API client's retry policy (tests).
+	Retry pocketid.RetryPolicy
+}
+
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// Main is `pocketid-oidc provision`.
+func Main(ctx context.Context, args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	if env.IsTerminal == nil {
+		env.IsTerminal = isTerminal
+	}
+	fs := flag.NewFlagSet("provision", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var files stringList
+	fs.Var(&files, "client-file", "")
+	fs.Var(&files, "f", "")
+	plan := fs.Bool("plan", false, "")
+	caFile := fs.String("ca-file", "", "")
+	timeout := fs.Duration("timeout", 5*time.Minute, "")
+	logFormat := fs.String("log-format", "auto", "")
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(env.Stderr, "pocketid-oidc provision: "+format+"\n\n%s", append(a, usage)...)
+		return ExitUsage
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(env.Stdout, usage)
+			return ExitOK
+		}
+		return usageErr("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	if len(files) == 0 {
+		return usageErr("--client-file is required")
+	}
+	if *timeout <= 0 {
+		return usageErr("--timeout must be positive")
+	}
+
+	// Logs are the output of a run; with --plan the plan is, and logs move to stderr.
+	logOut := env.Stdout
+	if *plan {
+		logOut = env.Stderr
+	}
+	var handler slog.Handler
+	switch *logFormat {
+	case "json":
+		handler = slog.NewJSONHandler(logOut, nil)
+	case "text":
+		handler = slog.NewTextHandler(logOut, nil)
+	case "auto":
+		if env.IsTerminal(logOut) {
+			handler = slog.NewTextHandler(logOut, nil)
+		} else {
+			handler = slog.NewJSONHandler(logOut, nil)
+		}
+	default:
+		return usageErr("--log-format must be auto, json or text, not %q", *logFormat)
+	}
+	log := slog.New(handler)
+
+	configErr := func(err error) int {
+		log.Error("configuration error", "error", err.Error())
+		return ExitUsage
+	}
+	baseURL := env.Getenv(EnvURL)
+	if baseURL == "" {
+		return configErr(fmt.Errorf("%s is not set", EnvURL))
+	}
+	key, err := apiKey(env.Getenv)
+	if err != nil {
+		return configErr(err)
+	}
+	var caPEM []byte
+	if *caFile == "" {
+		*caFile = env.Getenv(EnvCAFile)
+	}
+	if *caFile != "" {
+		if caPEM, err = os.ReadFile(*caFile); err != nil {
+			return configErr(fmt.Errorf("CA file: %w", err))
+		}
+	}
+	docs, err := LoadFiles(files)
+	if err != nil {
+		return configErr(err)
+	}
+	api, err := pocketid.New(pocketid.Options{
+		BaseURL: baseURL, APIKey: key, CAPEM: caPEM, Retry: env.Retry, Sleep: env.Sleep, Now: env.Now,
+		Logger: log,
+	})
+	if err != nil {
+		return configErr(err)
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	res, err := Run(ctx, docs, Options{Client: api, Plan: *plan, Logger: log, Now: env.Now})
+	if err != nil {
+		log.Error("pocket id unusable", errorAttrs(err)...)
+		return ExitFailed
+	}
+	if *plan {
+		if err := WritePlan(env.Stdout, res); err != nil {
+			return ExitFailed
+		}
+	}
+	if !res.OK() {
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+func apiKey(getenv func(string) string) (string, error) {
+	key, file := getenv(EnvAPIKey), getenv(EnvAPIKeyFile)
+	switch {
+	case key != "" && file != "":
+		return "", fmt.Errorf("set %s or %s, not both", EnvAPIKey, EnvAPIKeyFile)
+	case key != "":
+		return key, nil
+	case file != "":
+		k, err := ReadSecretFile(file)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", EnvAPIKeyFile, err)
+		}
+		return k, nil
+	default:
+		return "", fmt.Errorf("set %s or %s", EnvAPIKey, EnvAPIKeyFile)
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,217 @@
+package provision
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/endsys/pocketid-oidc/pkg/pocketid"
+	"github.com/endsys/pocketid-oidc/pkg/pocketid/pocketidtest"
+)
+
+// clock is a settable clock shared by the fake server and the reconciler.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// deadlineAfter is a sleeper that returns at once and ends the run's context after n waits:
+// the overall deadline passing, without a test waiting for it.
+func deadlineAfter(n int, cancel context.CancelFunc) func(context.Context, time.Duration) error {
+	var mu sync.Mutex
+	return func(ctx context.Context, _ time.Duration) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n--; n <= 0 {
+			cancel()
+		}
+		return ctx.Err()
+	}
+}
+
+// noSleep returns at once: retries are tested for what they do, not how long they wait.
+func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+
+// testEnv is a fake Pocket ID, a clock and a directory for secret files.
+type testEnv struct {
+	t     *testing.T
+	srv   *pocketidtest.Server
+	clock *clock
+	dir   string
+	logs  syncBuffer
+}
+
+// syncBuffer is a bytes.Buffer two concurrent runs may log into.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func newTestEnv(t *testing.T, opts pocketidtest.Options) *testEnv {
+	t.Helper()
+	e := &testEnv{t: t, clock: newClock(), dir: t.TempDir()}
+	if opts.Now == nil {
+		opts.Now = e.clock.Now
+	}
+	e.srv = pocketidtest.New(t, opts)
+	return e
+}
+
+// secretFile writes value (with the trailing newline a Secret mount often has) and returns the
+// path.
+func (e *testEnv) secretFile(name, value string) string {
+	e.t.Helper()
+	p := filepath.Join(e.dir, name)
+	if err := os.WriteFile(p, []byte(value+"\n"), 0o600); err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+// docs parses YAML after replacing $DIR with the secret directory.
+func (e *testEnv) docs(yaml string) []Document {
+	e.t.Helper()
+	d, err := ParseDocuments([]byte(strings.ReplaceAll(yaml, "$DIR", e.dir)), "test.yaml")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return d
+}
+
+func (e *testEnv) api() *pocketid.Client { return e.apiWith(noSleep) }
+
+func (e *testEnv) apiWith(sleep func(context.Context, time.Duration) error) *pocketid.Client {
+	e.t.Helper()
+	c, err := pocketid.New(pocketid.Options{
+		BaseURL: e.srv.URL, APIKey: pocketidtest.DefaultAPIKey, Sleep: sleep, Now: e.clock.Now,
+		Retry: pocketid.RetryPolicy{MaxAttempts: 4},
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+// run reconciles docs once and fails the test on a preflight error.
+func (e *testEnv) run(docs []Document, plan bool) Result {
+	e.t.Helper()
+	res, err := e.tryRun(docs, plan)
+	if err != nil {
+		e.t.Fatalf("Run: %v", err)
+	}
+	return res
+}
+
+func (e *testEnv) tryRun(docs []Document, plan bool) (Result, error) {
+	log := slog.New(slog.NewJSONHandler(&e.logs, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	return Run(ctx, docs, Options{Client: e.apiWith(deadlineAfter(100, cancel)), Plan: plan, Logger: log, Now: e.clock.Now})
+}
+
+// mustConverge runs and requires every client to converge.
+func (e *testEnv) mustConverge(docs []Document) Result {
+	e.t.Helper()
+	res := e.run(docs, false)
+	for _, c := range res.Clients {
+		if c.Err != nil {
+			e.t.Fatalf("client %s: %v", c.ID, c.Err)
+		}
+	}
+	return res
+}
+
+// assertNoop runs again and requires zero writes and every client unchanged.
+func (e *testEnv) assertNoop(docs []Document) {
+	e.t.Helper()
+	e.srv.ResetCounters()
+	res := e.mustConverge(docs)
+	if w := e.srv.Writes(); w != 0 {
+		e.t.Errorf("no-op run made %d writes: %v", w, e.srv.RequestLog())
+	}
+	for _, c := range res.Clients {
+		if c.Outcome != Unchanged {
+			e.t.Errorf("no-op run: client %s %s, changes %v", c.ID, c.Outcome, c.Changes)
+		}
+	}
+}
+
+func (e *testEnv) client(id string) pocketidtest.ClientState {
+	e.t.Helper()
+	c, ok := e.srv.Client(id)
+	if !ok {
+		e.t.Fatalf("client %s does not exist", id)
+	}
+	return c
+}
+
+// assertSecret requires value to be registered exactly once.
+func (e *testEnv) assertSecret(id, value string) {
+	e.t.Helper()
+	valid, copies := e.srv.HasSecret(id, value)
+	if !valid || copies != 1 {
+		e.t.Errorf("client %s: secret valid=%v copies=%d, want valid and 1 copy", id, valid, copies)
+	}
+}
+
+const secretA = "aaaa-first-secret-value-0123456789"
+const secretB = "bbbb-second-secret-value-0123456789"
+
+const immichYAML = `
+apiVersion: oidc.endsys.cloud/v1alpha1
+kind: OIDCClient
+metadata: {name: immich}
+spec:
+  id: immich
+  name: Immich
+  callbackURLs: [https://photos.example.com/auth/login, app.immich:///oauth-callback]
+  logoutCallbackURLs: [https://photos.example.com/logout]
+  launchURL: https://photos.example.com
+  pkce: true
+  allowedGroups: [family]
+  secret:
+    file: $DIR/immich
+`
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func mustVersion(t *testing.T, s string) pocketid.Version {
+	t.Helper()
+	v, err := pocketid.ParseVersion(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

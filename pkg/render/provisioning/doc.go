@@ -1,0 +1,33 @@
+// Package provisioning renders what makes Pocket ID match an integration: the OIDCClient
+// document in a ConfigMap, the Job that runs `pocketid-oidc provision` on it, and the optional
+// reconcile CronJob of a provisioning namespace.
+//
+// The contract with the provisioner (pkg/provision):
+//   - the pod runs the provider image with args
+//     ["provision", "--client-file", "/etc/pocketid-oidc/clients"] (plus
+//     "--ca-file /etc/pocketid-oidc/ca/ca.crt" when the provider names a CA ConfigMap), env
+//     POCKETID_URL=<apiURL> and POCKETID_API_KEY_FILE=/etc/pocketid-oidc/api-key/api-key;
+//   - /etc/pocketid-oidc/clients holds one <client id>.yaml per client: an OIDCClient
+//     (oidc.endsys.cloud/v1alpha1) with every default applied; an absent client's document
+//     carries only its id and state;
+//   - a confidential client's secret is the file /etc/pocketid-oidc/secrets/<app Secret>/client-secret
+//     (spec.secret.file of the document).
+//
+// Decisions:
+//   - ConfigMap and Job are named <integration>-oidc-<hash>, the hash (10 hex digits of
+//     SHA-256) covering the document, image, API URL, CA and the Secrets read. A change starts a
+//     new Job and Flux prunes the old pair; an unchanged render starts none. The integration
+//     part is cut so the name fits 63 characters (the job-name label of the pods).
+//   - The ConfigMap is immutable: its name changes with its content.
+//   - The pod passes Pod Security "restricted": non-root 65532, RuntimeDefault seccomp, no
+//     privilege escalation, read-only root (a small emptyDir is /tmp), all capabilities dropped.
+//     It mounts no service account token (it never talks to Kubernetes) and has no service
+//     links. Requests 10m/32Mi, limits 200m/64Mi; backoffLimit 4, activeDeadlineSeconds 600,
+//     restartPolicy Never; ttlSecondsAfterFinished only when the provider sets it.
+//   - The CronJob (one per provisioning namespace, pocketid-oidc-reconcile, concurrencyPolicy
+//     Forbid) mounts every client ConfigMap and client Secret of its namespace through projected
+//     volumes at the same paths, so one `provision` run covers them all. It is shared and names
+//     no integration.
+//   - Typed k8s.io/api objects are converted without creationTimestamp/status noise, with
+//     apiVersion, kind and metadata first.
+package provisioning

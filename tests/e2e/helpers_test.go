@@ -1,0 +1,216 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pmezard/go-difflib/difflib"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// updateRendered rewrites committed expected output instead of comparing with it.
+var updateRendered = os.Getenv("UPDATE_RENDERED") == "1"
+
+// requireEnv returns the value of a tool variable the Makefile sets. Unset, the test skips, or
+// fails under CI=true, where a skipped end-to-end test would hide a broken pipeline.
+func requireEnv(t testing.TB, name string) string {
+	t.Helper()
+	v := os.Getenv(name)
+	if v != "" {
+		return v
+	}
+	msg := fmt.Sprintf("%s is not set; run the tests through `make test`, which installs the tools and sets it", name)
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg + " (CI=true: a missing tool is a failure, not a skip)")
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// skipOrFail skips outside CI and fails under CI=true, for prerequisites other than tool vars.
+func skipOrFail(t testing.TB, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg + " (CI=true: failing instead of skipping)")
+	}
+	t.Skip(msg)
+}
+
+var repoRootOnce = sync.OnceValues(func() (string, error) {
+	// go test runs a package's tests in the package directory: tests/e2e.
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		return "", fmt.Errorf("repository root not found from the test directory: %w", err)
+	}
+	return root, nil
+})
+
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	root, err := repoRootOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// sharedDir is the shared reference directory; CI puts a copy of it beside the clone.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("POCKETID_OIDC_SHARED")
+	if dir == "" {
+		dir = filepath.Join(repoRoot(t), "..", "shared")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "crds")); err != nil {
+		skipOrFail(t, "shared reference directory not found (set POCKETID_OIDC_SHARED): %v", err)
+	}
+	return dir
+}
+
+// functionBinary is the function binary the examples execute. Their exec paths are relative
+// (../../bin/pocketid-oidc), so kustomize runs <repo>/bin/pocketid-oidc whatever
+// POCKETID_OIDC_BIN says; both must exist, and a different POCKETID_OIDC_BIN is reported because
+// the examples would then test another binary than the one the caller built.
+func functionBinary(t testing.TB) string {
+	t.Helper()
+	bin := requireEnv(t, "POCKETID_OIDC_BIN")
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("POCKETID_OIDC_BIN: %v (make test builds it)", err)
+	}
+	inRepo := filepath.Join(repoRoot(t), "bin", "pocketid-oidc")
+	a, errA := os.Stat(bin)
+	b, errB := os.Stat(inRepo)
+	if errB != nil {
+		t.Fatalf("the examples execute %s: %v (run `make build`)", inRepo, errB)
+	}
+	if errA == nil && !os.SameFile(a, b) {
+		t.Logf("note: POCKETID_OIDC_BIN=%s is not %s, which the examples execute", bin, inRepo)
+	}
+	return bin
+}
+
+// example is one directory under examples/ with a kustomization.yaml and its rendered.yaml.
+type example struct {
+	Dir      string // absolute
+	Rel      string // slash path relative to the repository root, e.g. examples/quickstart
+	Rendered string // absolute path of rendered.yaml
+}
+
+func renderedExamples(t testing.TB) []example {
+	t.Helper()
+	root := repoRoot(t)
+	var out []example
+	err := filepath.WalkDir(filepath.Join(root, "examples"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		if !exists(filepath.Join(path, "kustomization.yaml")) || !exists(filepath.Join(path, "rendered.yaml")) {
+			return nil
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		out = append(out, example{Dir: path, Rel: filepath.ToSlash(rel), Rendered: filepath.Join(path, "rendered.yaml")})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An empty list would let every test over examples pass vacuously.
+	if len(out) == 0 {
+		t.Fatal("no example (kustomization.yaml + rendered.yaml) found under examples/")
+	}
+	return out
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// parseDocs reads a multi-document YAML stream into nodes, without reader annotations so that
+// the nodes compare equal to what produced them.
+func parseDocs(t testing.TB, name string, data []byte) []*yaml.RNode {
+	t.Helper()
+	nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(data), OmitReaderAnnotations: true}).Read()
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return nodes
+}
+
+func readDocs(t testing.TB, path string) []*yaml.RNode {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parseDocs(t, path, data)
+}
+
+// objectKey names an object the way a reader of a failure message recognises it.
+func objectKey(n *yaml.RNode) string {
+	ns := n.GetNamespace()
+	if ns != "" {
+		ns += "/"
+	}
+	return fmt.Sprintf("%s %s %s%s", n.GetApiVersion(), n.GetKind(), ns, n.GetName())
+}
+
+// unifiedDiff is a unified diff of two texts, for failure messages.
+func unifiedDiff(want, got, wantName, gotName string) string {
+	d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A: difflib.SplitLines(want), B: difflib.SplitLines(got),
+		FromFile: wantName, ToFile: gotName, Context: 3,
+	})
+	if err != nil {
+		return err.Error()
+	}
+	return d
+}
+
+// run runs a command and returns stdout; a failure reports stderr, which is where kustomize and
+// the function put their error text.
+func run(t testing.TB, dir string, stdin []byte, name string, args ...string) []byte {
+	t.Helper()
+	out, stderr, err := runE(dir, stdin, name, args...)
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, stderr)
+	}
+	return out
+}
+
+func runE(dir string, stdin []byte, name string, args ...string) (stdout, stderr []byte, err error) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err = cmd.Run()
+	return o.Bytes(), e.Bytes(), err
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
