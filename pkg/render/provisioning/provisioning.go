@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"path"
 	"sort"
-	"strconv"
 	"strings"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
 	"github.com/endsys/pocketid-oidc/pkg/preset"
+	"github.com/endsys/pocketid-oidc/pkg/render/yamlnode"
 )
 
 // Paths inside the provisioning pod: the fixed contract with `pocketid-oidc provision`.
@@ -375,9 +375,7 @@ func documentYAML(doc *v1alpha1.OIDCClient) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	n := nodeOf(m)
-	headFirst(n)
-	return yaml.NewRNode(n).String()
+	return yamlnode.Object(m).String()
 }
 
 // hash covers everything the Job acts on: the document, the image, the API endpoint, the CA
@@ -415,72 +413,9 @@ func toRNodes(objs ...any) ([]*yaml.RNode, error) {
 		if err != nil {
 			return nil, err
 		}
-		n := nodeOf(m)
-		headFirst(n)
-		out = append(out, yaml.NewRNode(n))
+		out = append(out, yamlnode.Object(m))
 	}
 	return out, nil
-}
-
-// nodeOf builds the YAML node of a JSON-decoded value directly, with sorted keys: encoding to
-// YAML text and parsing it back (yaml.FromMap) costs more than all the rest of a render.
-func nodeOf(v any) *yaml.Node {
-	switch t := v.(type) {
-	case map[string]any:
-		n := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: k}, nodeOf(t[k]))
-		}
-		return n
-	case []any:
-		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
-		for _, c := range t {
-			n.Content = append(n.Content, nodeOf(c))
-		}
-		return n
-	case string:
-		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: t}
-		if strings.Contains(t, "\n") {
-			n.Style = yaml.LiteralStyle
-		}
-		return n
-	case bool:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagBool, Value: strconv.FormatBool(t)}
-	case float64:
-		// JSON numbers of Kubernetes objects are integers (ports, counts, modes).
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagInt, Value: strconv.FormatFloat(t, 'f', -1, 64)}
-	default:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagNull, Value: "null"}
-	}
-}
-
-// headFirst moves apiVersion, kind and metadata to the top, where readers look for them (the
-// map encoding sorts keys, which puts a ConfigMap's data first).
-func headFirst(n *yaml.Node) {
-	if n.Kind != yaml.MappingNode {
-		return
-	}
-	var head, rest []*yaml.Node
-	for _, k := range []string{"apiVersion", "kind", "metadata"} {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == k {
-				head = append(head, n.Content[i], n.Content[i+1])
-			}
-		}
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		switch n.Content[i].Value {
-		case "apiVersion", "kind", "metadata":
-		default:
-			rest = append(rest, n.Content[i], n.Content[i+1])
-		}
-	}
-	n.Content = append(head, rest...)
 }
 
 // toMap converts a typed object through JSON and drops what typed structs add but nobody

@@ -1,16 +1,15 @@
 package secrets
 
 import (
-	"fmt"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
 	"github.com/endsys/pocketid-oidc/pkg/preset"
+	"github.com/endsys/pocketid-oidc/pkg/render/yamlnode"
 )
 
 // API versions of the External Secrets Operator objects, as served by ESO chart 2.x.
@@ -211,46 +210,10 @@ func object(apiVersion, kind, name, namespace, integration string, spec map[stri
 	if namespace != "" {
 		meta["namespace"] = namespace
 	}
-	return yaml.NewRNode(nodeOf(map[string]any{
+	return yamlnode.Object(map[string]any{
 		"apiVersion": apiVersion,
 		"kind":       kind,
 		"metadata":   meta,
 		"spec":       spec,
-	}))
-}
-
-// nodeOf builds the YAML node of a value directly, keys sorted: going through YAML text
-// (yaml.FromMap) costs more than the rest of a render.
-func nodeOf(v any) *yaml.Node {
-	switch t := v.(type) {
-	case map[string]any:
-		n := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: k}, nodeOf(t[k]))
-		}
-		return n
-	case []any:
-		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
-		for _, c := range t {
-			n.Content = append(n.Content, nodeOf(c))
-		}
-		return n
-	case string:
-		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: t}
-		if strings.Contains(t, "\n") {
-			n.Style = yaml.LiteralStyle
-		}
-		return n
-	case bool:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagBool, Value: strconv.FormatBool(t)}
-	case int:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagInt, Value: strconv.Itoa(t)}
-	default:
-		panic(fmt.Sprintf("secrets: cannot encode %T", v))
-	}
+	})
 }
