@@ -95,7 +95,7 @@ func TestFunctionErrors(t *testing.T) {
 			config:   errProvider,
 			items:    []string{errRelease, immichIntegration("immich", "  client: {public: \"yes\"}\n")},
 			wantKind: "OIDCIntegration", wantName: "immich", wantField: "spec.client.public",
-			wantMsg:    "must be of type bool",
+			wantMsg:    "must be true or false, not a string",
 			wantStderr: "error: OIDCIntegration media/immich: spec.client.public: Invalid value",
 		},
 		{
@@ -112,6 +112,8 @@ spec:
 			wantKind: "PocketIDProvider", wantName: "pocket-id", wantField: "spec.issuer",
 			wantMsg:    "Required value: required provider setting: every OIDCIntegration without its own spec.provider.issuer needs it",
 			wantStderr: "error: PocketIDProvider pocket-id: spec.issuer: Required value",
+			// Reported once, on the provider, not again by the preset on the integration.
+			notStderr: "OIDCIntegration media/immich: spec.provider.issuer",
 		},
 		{
 			name:   "missing provider settings without any provider",
@@ -191,6 +193,15 @@ spec:
 			wantStderr: "error: OIDCIntegration media/immich: spec.secret.generate: Invalid value: true",
 		},
 		{
+			name:   "public client naming a client secret in the store",
+			config: errProvider,
+			items: []string{errRelease, strings.Replace(immichIntegration("immich", "  client: {public: true, callbackURLs: [https://immich.example.com/cb]}\n  secret: {remoteKey: immich-oauth-client-secret}\n"),
+				"preset: immich", "env: {OIDC_CLIENT_ID: \"{{ .ClientID }}\"}", 1)},
+			wantKind: "OIDCIntegration", wantName: "immich", wantField: "spec.secret.remoteKey",
+			wantMsg:    "a public client has no client secret",
+			wantStderr: `error: OIDCIntegration media/immich: spec.secret.remoteKey: Invalid value: "immich-oauth-client-secret": a public client has no client secret`,
+		},
+		{
 			name:     "public client whose preset needs the secret",
 			config:   errProvider,
 			items:    []string{errRelease, immichIntegration("immich", "  client: {public: true}\n")},
@@ -233,6 +244,39 @@ spec:
 			wantStderr: `error: OIDCIntegration media/photos: spec.secret.name: Invalid value: "immich-oidc"`,
 		},
 		{
+			name:   "two integrations wire one container with conflicting files",
+			config: errProvider,
+			items: []string{errRelease, immichIntegration("immich", ""),
+				immichIntegration("photos", "")},
+			wantKind: "OIDCIntegration", wantName: "photos", wantField: "spec.helmRelease",
+			wantMsg:    "file /config/immich-config.yaml of the same container is mounted by OIDCIntegration media/immich too",
+			wantStderr: `error: OIDCIntegration media/photos: spec.helmRelease: Invalid value: "immich": file /config/immich-config.yaml`,
+		},
+		{
+			name:   "two integrations set one env var to different values",
+			config: errProvider,
+			items: []string{errRelease, immichIntegration("immich", "  env: {TZ: Europe/Berlin}\n"),
+				strings.Replace(immichIntegration("photos", "  env: {TZ: UTC}\n"), "preset: immich", "client: {callbackURLs: [https://photos.example.com/cb]}", 1)},
+			wantKind: "OIDCIntegration", wantName: "photos", wantField: "spec.helmRelease",
+			wantMsg:    "env var TZ of the same container is set to another value by OIDCIntegration media/immich",
+			wantStderr: `error: OIDCIntegration media/photos: spec.helmRelease: Invalid value: "immich": env var TZ`,
+			notStderr:  "UTC",
+		},
+		{
+			// kustomize marks its items with an id and refuses outputs whose fields changed
+			// between a single value and a map.
+			name:   "entry the HelmRelease has as a literal becomes a secretKeyRef under kustomize",
+			config: errProvider,
+			items: []string{
+				strings.Replace(strings.Replace(errRelease, "  namespace: media\n", "  namespace: media\n  annotations: {config.k8s.io/id: '1'}\n", 1),
+					"            image:", "            env: {OIDC_SECRET: old-literal}\n            image:", 1),
+				immichIntegration("immich", "  env: {OIDC_SECRET: \"{{ .ClientSecret }}\"}\n")},
+			wantKind: "HelmRelease", wantName: "immich", wantField: "spec.values.controllers.main.containers.main.env.OIDC_SECRET",
+			wantMsg:    "which kustomize cannot take from a function",
+			wantStderr: "error: HelmRelease media/immich: spec.values.controllers.main.containers.main.env.OIDC_SECRET: the integration writes this entry in another form",
+			notStderr:  "old-literal",
+		},
+		{
 			name:     "HelmRelease not found",
 			config:   errProvider,
 			items:    []string{errRelease, strings.Replace(immichIntegration("immich", ""), "helmRelease: {name: immich}", "helmRelease: {name: immich-server}", 1)},
@@ -246,7 +290,7 @@ spec:
 			items:    []string{strings.Replace(errRelease, "namespace: media", "namespace: photos", 1), immichIntegration("immich", "")},
 			wantKind: "OIDCIntegration", wantName: "immich", wantField: "spec.helmRelease.name",
 			wantMsg:    `no HelmRelease immich in namespace "media"`,
-			wantStderr: "error: OIDCIntegration media/immich: spec.helmRelease.name: Not found",
+			wantStderr: `error: OIDCIntegration media/immich: spec.helmRelease.name: Not found: "immich": no HelmRelease immich in namespace "media" among the function's input (found photos/immich: set the integration's metadata.namespace to the HelmRelease's)`,
 		},
 		{
 			name:     "container not found in app-template values",
@@ -394,4 +438,34 @@ func itemsOf(rl *fn.ResourceList) string {
 		sb.WriteString("---\n")
 	}
 	return sb.String()
+}
+
+// TestFunctionWarnsAboutLiteralSecrets: a literal in spec.env under a secret-like name renders
+// (the function cannot know it is one) with a warning that never quotes the value.
+func TestFunctionWarnsAboutLiteralSecrets(t *testing.T) {
+	input := resourceList(t, errProvider, errRelease, immichIntegration("immich",
+		"  env: {DB_PASSWORD: hunter2, SMTP_TOKEN: \"${SMTP_TOKEN}\", OIDC_SECRET: \"{{ .ClientSecret }}\", OAUTH_TOKEN_URL: https://a.example.com/token, TZ: UTC}\n"))
+	var stdout, stderr bytes.Buffer
+	if code := runFunction(bytes.NewReader(input), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit code %d; stderr:\n%s", code, stderr.String())
+	}
+	want := "warning: OIDCIntegration media/immich: spec.env[DB_PASSWORD]: Invalid value: looks like a secret but is a literal"
+	if !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr = %q, want it to contain %q", stderr.String(), want)
+	}
+	if n := strings.Count(stderr.String(), "looks like a secret"); n != 1 {
+		t.Errorf("got %d literal-secret warnings, want 1 (placeholders and {{ .ClientSecret }} are fine):\n%s", n, stderr.String())
+	}
+	out, err := fn.ParseResourceList(stdout.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range out.Results {
+		if strings.Contains(r.Message, "hunter2") {
+			t.Errorf("a result quotes the value: %s", r.Message)
+		}
+	}
+	if strings.Contains(stderr.String(), "hunter2") {
+		t.Errorf("stderr quotes the value: %s", stderr.String())
+	}
 }

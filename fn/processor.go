@@ -16,6 +16,10 @@ package main
 //     copy by helmrelease.Filter; state absent (and strategy none) call it with an empty
 //     Wiring to take back what an earlier render added. An env entry of the user's that the
 //     wiring replaces is a warning on the HelmRelease, at that entry (restored on take-back).
+//     Two integrations may wire one container only where they agree (an env var set to the
+//     same value; never one file path). Under kyaml-based orchestrators (items carry an id
+//     annotation) an entry whose form changes between a single value, a map and a list is an
+//     error: kustomize would fail on it with "wrong node kind".
 //   - Rendered objects are upserted by group/kind/namespace/name: a second render replaces
 //     them (keeping the orchestrator's config.kubernetes.io/*, internal.config.kubernetes.io/*
 //     and kustomize id annotations), never adds a copy. An object of the same identity that we
@@ -39,7 +43,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -254,12 +261,16 @@ func (r *rendering) prepare(in *integration) {
 	}
 	in.provider = v1alpha1.MergeProvider(r.provider, in.api.Spec.Provider)
 	v1alpha1.SetProviderDefaults(&in.provider)
-	if missing := v1alpha1.MissingProviderSettings(&in.provider); len(missing) > 0 && !r.configBroken {
+	missing := v1alpha1.MissingProviderSettings(&in.provider)
+	if len(missing) > 0 && !r.configBroken {
 		r.reportMissing(in, missing)
 	}
 	explicitEmptyGroups := in.api.Spec.Client.AllowedGroups != nil && len(in.api.Spec.Client.AllowedGroups) == 0
+	// Before defaulting, which fills secret.remoteKey: a public client that names a client
+	// secret asks for one it will never get.
+	errs := publicClientSecretErrs(&in.api.Spec)
 	v1alpha1.SetIntegrationDefaults(&in.api)
-	errs := v1alpha1.ValidateIntegration(&in.api)
+	errs = append(errs, v1alpha1.ValidateIntegration(&in.api)...)
 
 	spec := field.NewPath("spec")
 	p := preset.Custom()
@@ -269,7 +280,9 @@ func (r *rendering) prepare(in *integration) {
 			errs = append(errs, field.NotSupported(spec.Child("preset"), name, r.catalog.Names()))
 		}
 	}
-	if len(errs) > 0 || r.hasErrorFor(in.obj) || r.configBroken {
+	// A missing provider setting is reported above, maybe on the PocketIDProvider: resolving
+	// the preset without it would only report it again, on this integration.
+	if len(errs) > 0 || r.hasErrorFor(in.obj) || r.configBroken || len(missing) > 0 {
 		r.report(in.obj, errs, fn.Error)
 		return
 	}
@@ -322,6 +335,7 @@ func (r *rendering) prepare(in *integration) {
 			warns = append(warns, field.Invalid(spec.Child("client", "allowedGroups"), "[]",
 				"the list is empty, so every Pocket ID user may log in; list group names to restrict the client, or remove the field"))
 		}
+		warns = append(warns, literalSecretWarnings(s.Env, spec.Child("env"))...)
 		if len(res.CallbackURLs) == 0 && len(s.Client.AdditionalCallbackURLs) == 0 {
 			warns = append(warns, field.Required(spec.Child("client", "callbackURLs"),
 				"no callback URL: Pocket ID accepts the first one a login uses and pins it; list the app's callbacks"))
@@ -332,6 +346,47 @@ func (r *rendering) prepare(in *integration) {
 		}
 	}
 	in.ok = true
+}
+
+// publicClientSecretErrs refuses the client-secret settings of a public client (generate is
+// ValidateIntegration's): it has no secret, so they would be ignored without a word.
+func publicClientSecretErrs(s *v1alpha1.IntegrationSpec) field.ErrorList {
+	if !s.Client.Public {
+		return nil
+	}
+	var errs field.ErrorList
+	sec := field.NewPath("spec", "secret")
+	const detail = "a public client has no client secret: remove it or public"
+	if s.Secret.RemoteKey != "" {
+		errs = append(errs, field.Invalid(sec.Child("remoteKey"), s.Secret.RemoteKey, detail))
+	}
+	if s.Secret.RotationOverlap != nil {
+		errs = append(errs, field.Invalid(sec.Child("rotationOverlap"), s.Secret.RotationOverlap.Duration.String(), detail))
+	}
+	if s.Secret.RetainOld {
+		errs = append(errs, field.Invalid(sec.Child("retainOld"), true, detail))
+	}
+	return errs
+}
+
+// secretNameRE matches env names that usually hold a secret: by their end, so that
+// OAUTH_TOKEN_URL or CLIENT_SECRET_FILE (a URL, a path) do not.
+var secretNameRE = regexp.MustCompile(`(?i)(SECRET|SECRET_?KEY|PASSWORD|PASSWD|TOKEN|PRIVATE_?KEY|API_?KEY|CREDENTIALS?)$`)
+
+// literalSecretWarnings warns about spec.env entries whose name says secret but whose value is
+// a literal: it would be rendered in plain text into the HelmRelease. The value is never
+// quoted. {{ .ClientSecret }} (a secretKeyRef) and ${VAR} placeholders are left alone.
+func literalSecretWarnings(env map[string]string, fld *field.Path) field.ErrorList {
+	var warns field.ErrorList
+	for _, name := range slices.Sorted(maps.Keys(env)) {
+		v := strings.TrimSpace(env[name])
+		if v == "" || !secretNameRE.MatchString(name) || strings.Contains(v, "{{") || v1alpha1.HasPlaceholder(v) {
+			continue
+		}
+		warns = append(warns, field.Invalid(fld.Key(name), field.OmitValueType{},
+			"looks like a secret but is a literal, which is rendered in plain text into the HelmRelease: use \"{{ .ClientSecret }}\" for the client secret, or leave the entry to the HelmRelease as a valueFrom.secretKeyRef"))
+	}
+	return warns
 }
 
 // needsClientSecret reports whether the wiring references the client secret anywhere.
@@ -411,6 +466,7 @@ func (r *rendering) checkClaims() {
 // items only when the whole run succeeds.
 func (r *rendering) wire() map[int]*yaml.RNode {
 	copies := map[int]*yaml.RNode{}
+	wiredBy := map[string][]*integration{} // HelmRelease item|controller|container -> integrations
 	for _, in := range r.integrations {
 		if !in.ok {
 			continue
@@ -424,15 +480,29 @@ func (r *rendering) wire() map[int]*yaml.RNode {
 				if in.api.Namespace == "" {
 					where = "without a namespace"
 				}
+				hint := "set spec.helmRelease.name, or strategy none"
+				if others := r.releasesNamed(hrRef.Name); len(others) > 0 {
+					// Typically a single-file integration under kustomize: namespace: sets the
+					// items' namespace, not the transformer config's.
+					hint = "found " + strings.Join(others, ", ") + ": set the integration's metadata.namespace to the HelmRelease's"
+				}
 				r.report(in.obj, field.ErrorList{{
 					Type:     field.ErrorTypeNotFound,
 					Field:    "spec.helmRelease.name",
 					BadValue: hrRef.Name,
-					Detail: fmt.Sprintf("no HelmRelease %s %s among the function's input (set spec.helmRelease.name, or strategy none)",
-						hrRef.Name, where),
+					Detail: fmt.Sprintf("no HelmRelease %s %s among the function's input (%s)",
+						hrRef.Name, where, hint),
 				}}, fn.Error)
 			}
 			continue
+		}
+		if in.present() && in.resolved != nil && hrRef.Strategy != v1alpha1.StrategyNone {
+			k := strconv.Itoa(idx) + "|" + hrRef.Controller + "|" + hrRef.Container
+			if errs := wiringConflicts(in, wiredBy[k]); len(errs) > 0 {
+				r.report(in.obj, errs, fn.Error)
+				continue
+			}
+			wiredBy[k] = append(wiredBy[k], in)
 		}
 		rn, ok := copies[idx]
 		if !ok {
@@ -452,9 +522,22 @@ func (r *rendering) wire() map[int]*yaml.RNode {
 			}
 			sort.Strings(f.SpecEnv)
 		}
+		// The orchestrator maps outputs to inputs by this annotation and then walks both
+		// (kyaml's comment copy and field order sync), failing on a field that changed between
+		// a single value, a map and a list.
+		var before *yaml.RNode
+		if kioutil.GetIdAnnotation(rn) != "" {
+			before = rn.Copy()
+		}
 		warns, err := f.Apply(rn)
 		if err != nil {
 			r.reportHelmRelease(r.rl.Items[idx], in, err)
+		} else if before != nil {
+			for _, p := range kindChanges(before.YNode(), rn.YNode(), nil) {
+				r.results = append(r.results, r.result(r.rl.Items[idx], &fn.Field{Path: p},
+					"the integration writes this entry in another form than the HelmRelease has it (a single value, a map or a list), which kustomize cannot take from a function (\"wrong node kind\"): remove the entry from the HelmRelease, the integration sets it (wiring OIDCIntegration "+in.id()+")", fn.Error))
+				r.failed = true
+			}
 		}
 		// The user's env entries taken over: warnings on the HelmRelease, at the entry.
 		for _, w := range warns {
@@ -462,6 +545,86 @@ func (r *rendering) wire() map[int]*yaml.RNode {
 		}
 	}
 	return copies
+}
+
+// releasesNamed lists the HelmReleases of that name in any namespace, as namespace/name.
+func (r *rendering) releasesNamed(name string) []string {
+	var out []string
+	for key, idx := range r.releases {
+		if r.rl.Items[idx].GetName() == name {
+			out = append(out, key)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// wiringConflicts finds what in's wiring would silently take from integrations wiring the
+// same container before it: an env var they set to another value (the app would log in with
+// the last integration's client only) or a file mounted at the same path (Kubernetes refuses a
+// container with two mounts at one path). An env var set to the same value may be shared.
+func wiringConflicts(in *integration, before []*integration) field.ErrorList {
+	var errs field.ErrorList
+	fld := field.NewPath("spec", "helmRelease")
+	for _, prev := range before {
+		env := map[string]preset.EnvVar{}
+		for _, e := range prev.resolved.Wiring.Env {
+			env[e.Name] = e
+		}
+		for _, e := range in.resolved.Wiring.Env {
+			if pe, ok := env[e.Name]; ok && !sameEnv(pe, e) {
+				errs = append(errs, field.Invalid(fld, hrNameOf(in), fmt.Sprintf(
+					"env var %s of the same container is set to another value by OIDCIntegration %s: wire each integration to its own container (spec.helmRelease.controller/container), or strategy none", e.Name, prev.id())))
+			}
+		}
+		for _, f := range in.resolved.Wiring.Files {
+			for _, pf := range prev.resolved.Wiring.Files {
+				if f.MountPath == pf.MountPath {
+					errs = append(errs, field.Invalid(fld, hrNameOf(in), fmt.Sprintf(
+						"file %s of the same container is mounted by OIDCIntegration %s too: wire each integration to its own container (spec.helmRelease.controller/container), or strategy none", f.MountPath, prev.id())))
+				}
+			}
+		}
+	}
+	return errs
+}
+
+func hrNameOf(in *integration) string { return in.api.Spec.HelmRelease.Name }
+
+func sameEnv(a, b preset.EnvVar) bool {
+	if (a.SecretKeyRef == nil) != (b.SecretKeyRef == nil) {
+		return false
+	}
+	return a.Value == b.Value && (a.SecretKeyRef == nil || *a.SecretKeyRef == *b.SecretKeyRef)
+}
+
+// kindChanges lists the paths, below mappings, where after holds a node of another kind than
+// before (null counts as absent). Lists are not entered: their items are not matched by index.
+func kindChanges(before, after *yaml.Node, path []string) []string {
+	if before == nil || after == nil || before.Kind != yaml.MappingNode || after.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []string
+	for i := 0; i+1 < len(before.Content); i += 2 {
+		k := before.Content[i].Value
+		b := before.Content[i+1]
+		for j := 0; j+1 < len(after.Content); j += 2 {
+			if after.Content[j].Value != k {
+				continue
+			}
+			a := after.Content[j+1]
+			p := append(slices.Clone(path), k)
+			switch {
+			case b.Tag == yaml.NodeTagNull || a.Tag == yaml.NodeTagNull || b.Kind == yaml.AliasNode || a.Kind == yaml.AliasNode:
+			case a.Kind != b.Kind:
+				out = append(out, strings.Join(p, "."))
+			default:
+				out = append(out, kindChanges(b, a, p)...)
+			}
+			break
+		}
+	}
+	return out
 }
 
 // reportHelmRelease reports the Filter's errors on the HelmRelease, with their paths into it.

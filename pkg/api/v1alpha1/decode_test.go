@@ -35,8 +35,18 @@ spec:
 			want: []string{"spec.url: Forbidden: duplicate field"}},
 		{name: "wrong type", doc: `{"spec": {"client": {"allowedGroups": "family"}}}`,
 			want: []string{"spec.client.allowedGroups: Invalid value"}},
+		{name: "string where a list goes", doc: "spec: {client: {allowedGroups: family}}",
+			want: []string{"spec.client.allowedGroups: Invalid value: must be a list of strings, not a string"}},
+		{name: "number as client id", doc: "spec: {client: {id: 12345}}",
+			want: []string{"spec.client.id: Invalid value: must be a string, not a number (quote it)"}},
+		{name: "env value as a map", doc: "spec: {env: {A: x, PORT: {valueFrom: {secretKeyRef: {name: s, key: k}}}}}",
+			want: []string{"spec.env[PORT]: Invalid value: must be a string, not a map"}},
+		{name: "number in a list of strings", doc: "spec: {client: {allowedGroups: [family, 2]}}",
+			want: []string{"spec.client.allowedGroups[1]: Invalid value: must be a string, not a number (quote it)"}},
+		{name: "list where the spec goes", doc: "spec: []",
+			want: []string{"spec: Invalid value: must be a map of fields, not a list"}},
 		{name: "bad duration", doc: `{"spec": {"secret": {"rotationOverlap": "a day"}}}`,
-			want: []string{"invalid duration"}},
+			want: []string{`spec.secret.rotationOverlap: Invalid value: time: invalid duration "a day"`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

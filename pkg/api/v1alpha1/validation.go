@@ -39,12 +39,25 @@ func onlyPlaceholders(s string) bool {
 // (https://auth.${SECRET_DOMAIN} is checked as https://auth.x).
 func substitute(s, token string) string { return placeholderRE.ReplaceAllString(s, token) }
 
+// substituteURL is substitute for a URL: a placeholder that starts it may stand for the scheme
+// and host (${APP_URL}/auth/login), so it is checked as https://x.
+func substituteURL(s string) string {
+	if loc := placeholderRE.FindStringIndex(s); loc != nil && loc[0] == 0 {
+		s = "https://x" + s[loc[1]:]
+	}
+	return substitute(s, "x")
+}
+
 // ValidateAbsoluteURL reports why u is not an absolute URL (scheme and host), or nil.
 func ValidateAbsoluteURL(u string) error {
 	if onlyPlaceholders(u) {
 		return nil
 	}
-	p, err := url.Parse(substitute(u, "x"))
+	if strings.ContainsAny(u, " \t\r\n") {
+		// url.Parse takes it in the path, but no app or Pocket ID matches it.
+		return fmt.Errorf("must not contain white space")
+	}
+	p, err := url.Parse(substituteURL(u))
 	if err != nil {
 		return fmt.Errorf("not a URL: %v", err)
 	}
@@ -68,7 +81,7 @@ func ValidateCallbackURLs(urls []string, fld *field.Path) field.ErrorList {
 		if onlyPlaceholders(u) {
 			continue
 		}
-		if err := pocketid.ValidateCallbackURL(u); err != nil {
+		if err := pocketid.ValidateCallbackURL(substituteURL(u)); err != nil {
 			errs = append(errs, field.Invalid(fld.Index(i), u, err.Error()))
 		}
 	}

@@ -43,12 +43,28 @@ func TestValidateIntegration(t *testing.T) {
     launchURL: ${LAUNCH}
     allowedGroups: ["${GROUP}"]
   secret: {name: "${SECRET}"}`},
+		{name: "placeholder standing for scheme and host", spec: `spec:
+  url: ${IMMICH_URL}/
+  provider: {issuer: "${ISSUER}/", apiURL: "${POCKET_ID_URL}/"}
+  client:
+    callbackURLs: ["${IMMICH_URL}/auth/login"]
+    logoutCallbackURLs: ["${IMMICH_URL}/logout"]
+    launchURL: ${IMMICH_URL}/photos`},
+		{name: "placeholder then bad text", spec: `spec:
+  url: https://a.example.com
+  client: {callbackURLs: ["${IMMICH_URL}/auth login", "javascript:${X}"]}`,
+			want: []string{
+				`spec.client.callbackURLs[0]: Invalid value: "${IMMICH_URL}/auth login": must not contain white space`,
+				`spec.client.callbackURLs[1]: Invalid value: "javascript:${X}": scheme "javascript" is refused`,
+			}},
 		{name: "custom scheme and wildcard callbacks", spec: `spec:
   url: https://immich.example.com
   client: {callbackURLs: ["app.immich:///oauth-callback", "https://*.example.com/cb"]}`},
 		{name: "url missing", spec: "spec: {}", want: []string{"spec.url: Required value"}},
 		{name: "url without scheme", spec: "spec: {url: immich.example.com}",
 			want: []string{`spec.url: Invalid value: "immich.example.com": must be an absolute URL`}},
+		{name: "url with white space", spec: "spec: {url: \"https://a.example.com/ x\"}",
+			want: []string{`spec.url: Invalid value: "https://a.example.com/ x": must not contain white space`}},
 		{name: "url without host", spec: "spec: {url: \"https:///x\"}",
 			want: []string{`spec.url: Invalid value: "https:///x": must be an absolute URL`}},
 		{name: "bad client id", spec: "spec: {url: https://a.example.com, client: {id: a}}",

@@ -83,6 +83,34 @@ spec:
 			`              DOMAIN: https://vault.example.com`,
 		},
 	}, {
+		// kustomize refuses a function output where a field changed from a map to a scalar.
+		name:   "map form: a literal replacing a valueFrom keeps the map form",
+		filter: Filter{Integration: "vaultwarden", Wiring: vaultwardenWiring},
+		in: `
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: vaultwarden
+  namespace: media
+spec:
+  chart: {spec: {chart: app-template}}
+  values:
+    controllers:
+      main:
+        containers:
+          main:
+            env:
+              DOMAIN:
+                valueFrom:
+                  configMapKeyRef: {name: urls, key: vault}
+`,
+		wantWarns: []Warning{{
+			Release: "media/vaultwarden",
+			Field:   "spec.values.controllers.main.containers.main.env.DOMAIN",
+			Detail:  domainMsg,
+		}},
+		rendered: []string{"              DOMAIN:\n                value: https://vault.example.com\n"},
+	}, {
 		name:   "list form: flow and block items, a valueFrom item",
 		filter: Filter{Integration: "vaultwarden", Wiring: vaultwardenWiring, SpecEnv: []string{"DOMAIN"}},
 		in: `

@@ -131,12 +131,21 @@ func setEnv(parent *yaml.Node, parentPath *field.Path, env []preset.EnvVar, clai
 		mapSet(parent, "env", m)
 	case cur.Kind == yaml.MappingNode:
 		for _, e := range env {
-			if i := mapIndex(cur, e.Name); i >= 0 && !claimed(e.Name) {
-				// The key node stays where it is (mapSet replaces the value only), comments and all.
-				taken = append(taken, takenEntry{name: e.Name, path: p.Child(e.Name),
-					block: &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: []*yaml.Node{cur.Content[i], cur.Content[i+1]}}})
+			v := envMapValue(e)
+			if i := mapIndex(cur, e.Name); i >= 0 {
+				if !claimed(e.Name) {
+					// The key node stays where it is (mapSet replaces the value only), comments and all.
+					taken = append(taken, takenEntry{name: e.Name, path: p.Child(e.Name),
+						block: &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: []*yaml.Node{cur.Content[i], cur.Content[i+1]}}})
+				}
+				if cur.Content[i+1].Kind == yaml.MappingNode && v.Kind == yaml.ScalarNode {
+					// A literal in place of a map entry ({valueFrom: ...}) keeps the map form,
+					// {value: x}, which app-template reads alike: kustomize refuses a function
+					// output where a field changed from a map to a scalar ("wrong node kind").
+					v = mapOf("value", e.Value)
+				}
 			}
-			mapSet(cur, e.Name, envMapValue(e))
+			mapSet(cur, e.Name, v)
 		}
 	case cur.Kind == yaml.SequenceNode:
 		for _, e := range env {
