@@ -410,20 +410,8 @@ func (s *Server) addSecret(w http.ResponseWriter, r *http.Request, id string) {
 	if !s.bindJSON(w, r, &in) {
 		return
 	}
-	if in.Secret != "" && len(in.Secret) < 16 {
-		s.validationError(w, []fieldError{{"secret", "min", "secret must be at least 16 characters"}})
-		return
-	}
-	s.mu.Lock()
-	c := s.clients[id]
-	if c == nil {
-		s.mu.Unlock()
-		s.notFound(w, "OIDC client")
-		return
-	}
-	if c.IsPublic {
-		s.mu.Unlock()
-		s.writeError(w, http.StatusBadRequest, "public_client_secret", "Public clients cannot have a client secret", nil)
+	c, value, ok := s.lockSecretTarget(w, id, in.Secret)
+	if !ok {
 		return
 	}
 	if len(c.Secrets) >= MaxSecrets {
@@ -431,16 +419,45 @@ func (s *Server) addSecret(w http.ResponseWriter, r *http.Request, id string) {
 		s.writeError(w, http.StatusBadRequest, "too_many_secrets", fmt.Sprintf("A client can have at most %d secrets", MaxSecrets), nil)
 		return
 	}
-	value := in.Secret
-	if value == "" {
-		value = randomSecret()
-	}
-	sec := &secret{ID: s.nextID("secret"), Prefix: value[:4], Hash: hashSecret(value), CreatedAt: s.opts.Now(), ExpiresAt: in.ExpiresAt, IsActive: true}
+	sec := s.newSecret(value)
+	sec.ExpiresAt = in.ExpiresAt
 	c.Secrets = append(c.Secrets, sec)
 	body := s.secretJSON(sec)
 	s.mu.Unlock()
 	body["secret"] = value
 	writeJSON(w, http.StatusCreated, body)
+}
+
+// lockSecretTarget checks what both secret routes check, in the server's order: the value's
+// length, the client's existence, and that it is confidential. On success it returns with s.mu
+// held and the value to store (a generated one when the caller sent none); otherwise it has
+// answered the request.
+func (s *Server) lockSecretTarget(w http.ResponseWriter, id, value string) (*client, string, bool) {
+	if value != "" && len(value) < 16 {
+		s.validationError(w, []fieldError{{"secret", "min", "secret must be at least 16 characters"}})
+		return nil, "", false
+	}
+	s.mu.Lock()
+	c := s.clients[id]
+	if c == nil {
+		s.mu.Unlock()
+		s.notFound(w, "OIDC client")
+		return nil, "", false
+	}
+	if c.IsPublic {
+		s.mu.Unlock()
+		s.writeError(w, http.StatusBadRequest, "public_client_secret", "Public clients cannot have a client secret", nil)
+		return nil, "", false
+	}
+	if value == "" {
+		value = randomSecret()
+	}
+	return c, value, true
+}
+
+// newSecret stores only what Pocket ID stores: a hash and a 4-character clear prefix.
+func (s *Server) newSecret(value string) *secret {
+	return &secret{ID: s.nextID("secret"), Prefix: value[:4], Hash: hashSecret(value), CreatedAt: s.opts.Now(), IsActive: true}
 }
 
 func (s *Server) deleteSecret(w http.ResponseWriter, id, secretID string) {
@@ -478,27 +495,11 @@ func (s *Server) replaceSecret(w http.ResponseWriter, r *http.Request, id string
 			return
 		}
 	}
-	if in.Secret != "" && len(in.Secret) < 16 {
-		s.validationError(w, []fieldError{{"secret", "min", "secret must be at least 16 characters"}})
+	c, value, ok := s.lockSecretTarget(w, id, in.Secret)
+	if !ok {
 		return
 	}
-	s.mu.Lock()
-	c := s.clients[id]
-	if c == nil {
-		s.mu.Unlock()
-		s.notFound(w, "OIDC client")
-		return
-	}
-	if c.IsPublic {
-		s.mu.Unlock()
-		s.writeError(w, http.StatusBadRequest, "public_client_secret", "Public clients cannot have a client secret", nil)
-		return
-	}
-	value := in.Secret
-	if value == "" {
-		value = randomSecret()
-	}
-	c.Secrets = []*secret{{ID: s.nextID("secret"), Prefix: value[:4], Hash: hashSecret(value), CreatedAt: s.opts.Now(), IsActive: true}}
+	c.Secrets = []*secret{s.newSecret(value)}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]string{"secret": value})
 }
