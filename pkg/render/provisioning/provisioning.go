@@ -152,10 +152,22 @@ func Render(c Client) ([]*yaml.RNode, error) {
 	sum := hash(c, docYAML)
 	name := objectName(c.Integration, sum)
 	labels := Labels(c.Integration)
+	jobAnnotations := map[string]string{v1alpha1.AnnotationChecksum: sum}
+	var cmAnnotations, podAnnotations map[string]string
+	// The hash is taken before Flux's postBuild substitution, so a changed ${VAR} value changes
+	// the immutable ConfigMap (and the document the Job should act on) under the same name: the
+	// apply would fail. Flux recreates objects annotated force: enabled instead, and the pod
+	// annotation carries the placeholders so that, once substituted, the Job's template changes
+	// with their values and the recreated Job runs on the new document.
+	if vars := placeholders(docYAML, c.Provider.APIURL, c.Provider.Image); len(vars) > 0 {
+		cmAnnotations = map[string]string{FluxForceAnnotation: "enabled"}
+		jobAnnotations[FluxForceAnnotation] = "enabled"
+		podAnnotations = map[string]string{AnnotationSubstitutions: strings.Join(vars, " ")}
+	}
 
 	cm := &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: c.Namespace, Labels: labels},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: c.Namespace, Labels: labels, Annotations: cmAnnotations},
 		// Immutable: the name changes with the content, and the kubelet need not watch it.
 		Immutable: ptr(true),
 		Data:      map[string]string{fileName(c.Document.Spec.ID): docYAML},
@@ -186,19 +198,55 @@ func Render(c Client) ([]*yaml.RNode, error) {
 		TypeMeta: metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
 		ObjectMeta: metav1.ObjectMeta{
 			Name: name, Namespace: c.Namespace, Labels: labels,
-			Annotations: map[string]string{v1alpha1.AnnotationChecksum: sum},
+			Annotations: jobAnnotations,
 		},
 		Spec: batchv1.JobSpec{
 			BackoffLimit:            ptr(int32(backoffLimit)),
 			ActiveDeadlineSeconds:   ptr(int64(activeDeadlineSeconds)),
 			TTLSecondsAfterFinished: c.Provider.JobTTLSecondsAfterFinished,
 			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				ObjectMeta: metav1.ObjectMeta{Labels: labels, Annotations: podAnnotations},
 				Spec:       podSpec(c.Provider, volumes, mounts),
 			},
 		},
 	}
 	return toRNodes(cm, job)
+}
+
+// FluxForceAnnotation makes Flux's kustomize-controller delete and re-create an object whose
+// immutable fields changed, instead of failing the apply.
+const FluxForceAnnotation = "kustomize.toolkit.fluxcd.io/force"
+
+// AnnotationSubstitutions lists, on the Job's pod template, the Flux placeholders its document
+// uses (see Render).
+const AnnotationSubstitutions = v1alpha1.Group + "/substitutions"
+
+// placeholders returns the Flux postBuild placeholders (${VAR}, ${VAR:=default}) in texts,
+// sorted and unique. $${VAR} is Flux's escape for a literal ${VAR} and is not one.
+func placeholders(texts ...string) []string {
+	seen := map[string]bool{}
+	for _, t := range texts {
+		for i := 0; i < len(t); i++ {
+			if t[i] != '$' || i+1 >= len(t) {
+				continue
+			}
+			switch t[i+1] {
+			case '$':
+				i++ // $$ is a literal $: whatever follows is not a placeholder
+			case '{':
+				if end := strings.IndexByte(t[i:], '}'); end > 0 {
+					seen[t[i:i+end+1]] = true
+					i += end
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for v := range seen {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // CronJob renders the reconcile CronJob of one provisioning namespace: it re-runs provisioning

@@ -322,3 +322,47 @@ spec: {url: https://tasks.example.com, client: {id: tasks, public: true}}
 		t.Error("the shared CronJob must not name one integration")
 	}
 }
+
+func TestPlaceholders(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string
+		want []string
+	}{
+		{in: []string{"https://a.example.com"}, want: []string{}},
+		{in: []string{"https://immich.${SECRET_DOMAIN}/cb\nhttps://x.${SECRET_DOMAIN}", "http://${PID_HOST:=pocket-id}:1411"},
+			want: []string{"${PID_HOST:=pocket-id}", "${SECRET_DOMAIN}"}},
+		{in: []string{"literal $${NOT_A_VAR} and $$ and $x and ${UNCLOSED"}, want: []string{}},
+		{in: []string{"$$${REAL}"}, want: []string{"${REAL}"}},
+	} {
+		got := placeholders(tc.in...)
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("placeholders(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestRenderFluxPlaceholders: a document with ${VAR} placeholders asks Flux to re-create the
+// immutable ConfigMap and the Job, and its pod template changes with the substituted values.
+func TestRenderFluxPlaceholders(t *testing.T) {
+	cm, job := render(t, testClient(t))
+	if cm.GetAnnotations()[FluxForceAnnotation] != "" || job.GetAnnotations()[FluxForceAnnotation] != "" {
+		t.Errorf("no placeholders, but force annotations: %v %v", cm.GetAnnotations(), job.GetAnnotations())
+	}
+	if v, _ := job.Pipe(yaml.Lookup("spec", "template", "metadata", "annotations")); v != nil {
+		t.Errorf("no placeholders, but pod annotations %s", v.MustString())
+	}
+
+	c := testClient(t)
+	c.Document.Spec.CallbackURLs = []string{"https://photos.${SECRET_DOMAIN}/auth/login", "https://photos.$${LITERAL}/x"}
+	cm, job = render(t, c)
+	if got := cm.GetAnnotations()[FluxForceAnnotation]; got != "enabled" {
+		t.Errorf("ConfigMap force annotation = %q, want enabled", got)
+	}
+	if got := job.GetAnnotations()[FluxForceAnnotation]; got != "enabled" {
+		t.Errorf("Job force annotation = %q, want enabled", got)
+	}
+	got, err := job.Pipe(yaml.Lookup("spec", "template", "metadata", "annotations", AnnotationSubstitutions))
+	if err != nil || got == nil || yaml.GetValue(got) != "${SECRET_DOMAIN}" {
+		t.Errorf("pod annotation %s = %v, want ${SECRET_DOMAIN}", AnnotationSubstitutions, got)
+	}
+}
