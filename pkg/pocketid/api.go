@@ -119,17 +119,19 @@ func (c *Client) DeleteClient(ctx context.Context, id string) error {
 	return c.do(ctx, request{method: http.MethodDelete, path: clientPath(id)}, nil)
 }
 
-// SetAllowedUserGroups replaces the client's allowed groups. Pocket ID silently drops ids it does
-// not know, so callers must compare the answer with what they sent.
+// SetAllowedUserGroups replaces the client's allowed groups and returns the client as stored
+// afterwards. Pocket ID silently drops ids it does not know, so callers must compare the answer
+// with what they sent. The PUT's own answer is the plain client without its groups (the
+// reference promises only a 200), so the client is read back with a GET to learn which ids were
+// kept.
 func (c *Client) SetAllowedUserGroups(ctx context.Context, id string, groupIDs []string) (*OIDCClient, error) {
 	body := struct {
 		UserGroupIDs []string `json:"userGroupIds"`
 	}{nonNil(groupIDs)}
-	var out OIDCClient
-	if err := c.do(ctx, request{method: http.MethodPut, path: clientPath(id) + "/allowed-user-groups", body: body}, &out); err != nil {
+	if err := c.do(ctx, request{method: http.MethodPut, path: clientPath(id) + "/allowed-user-groups", body: body}, nil); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return c.GetClient(ctx, id)
 }
 
 // ErrSingleSecret is returned by secret listing and deletion on servers before v2.14, which keep

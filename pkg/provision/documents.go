@@ -198,6 +198,11 @@ func Validate(c *v1alpha1.OIDCClient) field.ErrorList {
 		case seen[g]:
 			errs = append(errs, field.Duplicate(p, g))
 		}
+		// Pocket ID's group names are 2 to 255 characters: another name can neither exist nor
+		// be created (createMissingGroups would fail half-way, after other writes).
+		if n := len([]rune(g)); n == 1 || n > 255 {
+			errs = append(errs, field.Invalid(p, g, "a Pocket ID group name has 2 to 255 characters"))
+		}
 		seen[g] = true
 	}
 	if !s.Public {

@@ -43,6 +43,8 @@ spec:
 		{name: "name too long", yaml: head + "spec: {id: immich, public: true, name: " + strings.Repeat("n", 51) + "}\n", wantErr: "spec.name: Too long"},
 		{name: "confidential without secret", yaml: head + "spec: {id: immich}\n", wantErr: "spec.secret: Required value"},
 		{name: "duplicate group", yaml: head + "spec: {id: immich, public: true, allowedGroups: [a, a]}\n", wantErr: `spec.allowedGroups[1]: Duplicate value: "a"`},
+		{name: "group name too short for Pocket ID", yaml: head + "spec: {id: immich, public: true, allowedGroups: [family, x]}\n", wantErr: `spec.allowedGroups[1]: Invalid value: "x": a Pocket ID group name has 2 to 255 characters`},
+		{name: "group name too long for Pocket ID", yaml: head + "spec: {id: immich, public: true, allowedGroups: [" + strings.Repeat("g", 256) + "]}\n", wantErr: `spec.allowedGroups[0]: Invalid value`},
 		{name: "negative overlap", yaml: head + "spec: {id: immich, secret: {file: /s, rotationOverlap: -1h}}\n", wantErr: "spec.secret.rotationOverlap: Invalid value"},
 		{name: "absent needs nothing else", yaml: head + "spec: {id: immich, state: absent}\n", ids: []string{"immich"}},
 		{name: "not yaml", yaml: "spec: [\n", wantErr: "test.yaml"},

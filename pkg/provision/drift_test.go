@@ -15,6 +15,9 @@ func converged() pocketidtest.ClientState {
 		LogoutCallbackURLs: []string{"https://photos.example.com/logout"},
 		LaunchURL:          "https://photos.example.com", PkceEnabled: true, IsGroupRestricted: true,
 		Groups: []string{"family"},
+		// A 0 (omitted) token duration is stored, and answered, as Pocket ID's default.
+		AccessTokenDurationMinutes:  pocketidtest.DefaultAccessTokenDurationMinutes,
+		RefreshTokenDurationMinutes: pocketidtest.DefaultRefreshTokenDurationMinutes,
 	}
 }
 

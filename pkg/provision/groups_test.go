@@ -94,3 +94,35 @@ func TestUnrestrict(t *testing.T) {
 	}
 	e.assertNoop(docs)
 }
+
+// TestGroupChangeIsReadBack is the regression test for trusting the answer of PUT
+// allowed-user-groups: Pocket ID answers the plain client there, without allowedUserGroups, so
+// judging the kept ids from that answer failed every restricted client whose groups changed
+// ("Pocket ID kept groups [] of [...]"). The groups must be read back with a GET.
+func TestGroupChangeIsReadBack(t *testing.T) {
+	e := newTestEnv(t, pocketidtest.Options{})
+	e.srv.AddGroup("family")
+	e.srv.AddGroup("admins")
+	st := converged()
+	st.Groups = []string{"admins"}
+	e.srv.PutClient(st)
+	e.secretFile("immich", secretA)
+	docs := e.docs(immichYAML)
+	res := e.mustConverge(docs)
+	if res.Clients[0].Outcome != Updated {
+		t.Errorf("outcome %s, want updated", res.Clients[0].Outcome)
+	}
+	if c := e.client("immich"); !equalLists(c.Groups, []string{"family"}) || !c.IsGroupRestricted {
+		t.Errorf("groups %v restricted %v, want [family] restricted", c.Groups, c.IsGroupRestricted)
+	}
+	log := e.srv.RequestLog()
+	for i, l := range log {
+		if l == "PUT /api/oidc/clients/immich/allowed-user-groups" {
+			if i+1 >= len(log) || log[i+1] != "GET /api/oidc/clients/immich" {
+				t.Errorf("the group PUT is not followed by a GET of the client: %v", log)
+			}
+			break
+		}
+	}
+	e.assertNoop(docs)
+}

@@ -150,8 +150,9 @@ func (c *client) apply(in *clientInput) {
 	if !in.IsGroupRestricted {
 		c.Groups = nil
 	}
-	c.AccessTokenDurationMinutes = in.AccessTokenDurationMinutes
-	c.RefreshTokenDurationMinutes = in.RefreshTokenDurationMinutes
+	// 0 asks for the default, and the default is what is stored and answered.
+	c.AccessTokenDurationMinutes = cmpOr(in.AccessTokenDurationMinutes, DefaultAccessTokenDurationMinutes)
+	c.RefreshTokenDurationMinutes = cmpOr(in.RefreshTokenDurationMinutes, DefaultRefreshTokenDurationMinutes)
 	c.FederatedIdentities = append([]json.RawMessage{}, in.Credentials.FederatedIdentities...)
 	// The server downloads logos from these URLs; the fake only records that it has one.
 	if in.LogoURL != "" {
@@ -160,6 +161,19 @@ func (c *client) apply(in *clientInput) {
 	if in.DarkLogoURL != "" {
 		c.HasDarkLogo = true
 	}
+}
+
+// Token lifetimes Pocket ID stores for a 0 (omitted) duration.
+const (
+	DefaultAccessTokenDurationMinutes  = 60
+	DefaultRefreshTokenDurationMinutes = 43200
+)
+
+func cmpOr(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
 }
 
 func (s *Server) secretJSON(sec *secret) map[string]any {
@@ -176,9 +190,21 @@ func timeOrNil(t *time.Time) any {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// clientJSON renders the answer of the configured version. withGroups: the GET/POST shape
-// (group objects); otherwise the list shape (a count).
-func (s *Server) clientJSON(c *client, withGroups bool) map[string]any {
+// groupsShape is how a client answer carries its allowed groups.
+type groupsShape int
+
+const (
+	// groupObjects: GET one client, POST, PUT (allowedUserGroups: [{...}]).
+	groupObjects groupsShape = iota
+	// groupCount: the list call (allowedUserGroupsCount).
+	groupCount
+	// noGroups: PUT allowed-user-groups, which answers the plain client DTO without any
+	// group field: the answer cannot tell which ids were kept.
+	noGroups
+)
+
+// clientJSON renders the answer of the configured version in the given shape.
+func (s *Server) clientJSON(c *client, shape groupsShape) map[string]any {
 	creds := map[string]any{}
 	if len(c.FederatedIdentities) > 0 {
 		creds["federatedIdentities"] = c.FederatedIdentities
@@ -202,7 +228,8 @@ func (s *Server) clientJSON(c *client, withGroups bool) map[string]any {
 		"accessTokenDurationMinutes":  c.AccessTokenDurationMinutes,
 		"refreshTokenDurationMinutes": c.RefreshTokenDurationMinutes,
 	}
-	if withGroups {
+	switch shape {
+	case groupObjects:
 		gs := []any{}
 		for _, id := range c.Groups {
 			if g := s.groups[id]; g != nil {
@@ -210,7 +237,7 @@ func (s *Server) clientJSON(c *client, withGroups bool) map[string]any {
 			}
 		}
 		m["allowedUserGroups"] = gs
-	} else {
+	case groupCount:
 		m["allowedUserGroupsCount"] = len(c.Groups)
 	}
 	return m
@@ -265,7 +292,7 @@ func (s *Server) listClients(w http.ResponseWriter, r *http.Request) {
 	start, end, p := paginate(r.URL.Query(), len(list))
 	data := []any{}
 	for _, c := range list[start:end] {
-		data = append(data, s.clientJSON(c, false))
+		data = append(data, s.clientJSON(c, groupCount))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": data, "pagination": p})
 }
@@ -295,8 +322,13 @@ func (s *Server) createClient(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &client{ID: id, CreatedAt: s.opts.Now()}
 	c.apply(&in)
+	if !s.atLeast(2, 14) && !c.IsPublic {
+		// Before v2.14 creating a client minted its (single) secret; the create answer does
+		// not carry it, so nobody knows it until the singular route replaces it.
+		c.Secrets = []*secret{s.newSecret(randomSecret())}
+	}
 	s.clients[id] = c
-	body := s.clientJSON(c, true)
+	body := s.clientJSON(c, groupObjects)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusCreated, body)
 }
@@ -306,7 +338,7 @@ func (s *Server) getClient(w http.ResponseWriter, id string) {
 	c := s.clients[id]
 	var body map[string]any
 	if c != nil {
-		body = s.clientJSON(c, true)
+		body = s.clientJSON(c, groupObjects)
 	}
 	s.mu.Unlock()
 	if c == nil {
@@ -330,7 +362,7 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request, id string)
 	var body map[string]any
 	if c != nil {
 		c.apply(&in)
-		body = s.clientJSON(c, true)
+		body = s.clientJSON(c, groupObjects)
 	}
 	s.mu.Unlock()
 	if c == nil {
@@ -359,6 +391,11 @@ func (s *Server) setGroups(w http.ResponseWriter, r *http.Request, id string) {
 	if !s.bindJSON(w, r, &in) {
 		return
 	}
+	// binding:"required": an omitted or null list is refused, [] clears.
+	if in.UserGroupIDs == nil {
+		s.validationError(w, []fieldError{{"userGroupIds", "required", "userGroupIds is required"}})
+		return
+	}
 	s.mu.Lock()
 	c := s.clients[id]
 	var body map[string]any
@@ -372,7 +409,7 @@ func (s *Server) setGroups(w http.ResponseWriter, r *http.Request, id string) {
 				c.Groups = append(c.Groups, gid)
 			}
 		}
-		body = s.clientJSON(c, true)
+		body = s.clientJSON(c, noGroups)
 	}
 	s.mu.Unlock()
 	if c == nil {
@@ -408,6 +445,10 @@ func (s *Server) addSecret(w http.ResponseWriter, r *http.Request, id string) {
 		ExpiresAt *time.Time `json:"expiresAt"`
 	}
 	if !s.bindJSON(w, r, &in) {
+		return
+	}
+	if in.ExpiresAt != nil && !in.ExpiresAt.After(s.opts.Now()) {
+		s.validationError(w, []fieldError{{"expiresAt", "future", "The expiration date of a client secret must be in the future"}})
 		return
 	}
 	c, value, ok := s.lockSecretTarget(w, id, in.Secret)
@@ -489,8 +530,9 @@ func (s *Server) replaceSecret(w http.ResponseWriter, r *http.Request, id string
 	var in struct {
 		Secret string `json:"secret"`
 	}
-	// The body is optional on this route.
-	if r.ContentLength != 0 {
+	// The body is optional on this route, and before v2.12 it is not read at all: the server
+	// always generates the value, whatever the caller sent.
+	if r.ContentLength != 0 && s.atLeast(2, 12) {
 		if !s.bindJSON(w, r, &in) {
 			return
 		}

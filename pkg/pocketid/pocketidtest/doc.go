@@ -5,14 +5,18 @@
 // It reproduces: X-API-Key auth (401 not_signed_in), the JSON content type (400
 // invalid_request_body), validation with JSON field names in details.fields, 404 not_found with
 // details.resource, 409 client_id_already_exists and already_in_use, full-replacement PUT
-// (omitted fields reset; isGroupRestricted false clears the groups), allowed-user-groups
-// silently dropping unknown ids, pkceEnabled stored as isPublic || pkceEnabled, secrets stored
+// (omitted fields reset; isGroupRestricted false clears the groups; a 0 token duration stored
+// as the default 60 / 43200 minutes), allowed-user-groups requiring userGroupIds, silently
+// dropping unknown ids and answering the client WITHOUT its groups (only a GET tells which ids
+// were kept), pkceEnabled stored as isPublic || pkceEnabled, secrets stored
 // as a SHA-256 hash plus a 4-character prefix with the value answered only once, the 20-secret
-// cap, no secrets for public clients, the token endpoint's client_credentials grant (basic and
-// post), pagination (limit max 100, a page past the end clamped), the rate limiter (429
-// rate_limited with Retry-After), and older releases through Options.Version: before 2.14 the
-// singular /secret route (one secret, replaced) and no listing, before 2.13 the
-// {"error": "..."} body and a 400 for a duplicate client id.
+// cap, no secrets for public clients, no secret expiring in the past, the token endpoint's
+// client_credentials grant (basic and post), pagination (limit max 100, a page past the end
+// clamped), the rate limiter, on by default as in Pocket ID (100/s, burst 300; 429
+// rate_limited with Retry-After; Options.DisableRateLimiting turns it off), and older releases
+// through Options.Version: before 2.14 the singular /secret route (one secret, replaced), no
+// listing, and a create that mints a secret nobody is told; before 2.13 the {"error": "..."}
+// body and a 400 for a duplicate client id; before 2.12 a caller-supplied secret ignored.
 //
 // For tests it adds: request counters by method (Reads, Writes, so a test can assert "zero
 // writes"), a request log, state inspection and seeding (Client, PutClient, AddSecret,

@@ -26,8 +26,11 @@ type Options struct {
 	Version string
 	// APIKey accepted in X-API-Key. Default DefaultAPIKey.
 	APIKey string
-	// RateLimit enables Pocket ID's limiter. Nil behaves like DISABLE_RATE_LIMITING=true.
+	// RateLimit tunes Pocket ID's limiter. Nil is Pocket ID's default, DefaultRateLimit: like
+	// the real server, the fake limits unless told otherwise.
 	RateLimit *RateLimit
+	// DisableRateLimiting is DISABLE_RATE_LIMITING=true: no limiter at all.
+	DisableRateLimiting bool
 	// Now is the server clock (createdAt, expiry, the limiter). Default time.Now.
 	Now func() time.Time
 	// TLS serves HTTPS with httptest's self-signed certificate (see Server.CertificatePEM).
@@ -132,6 +135,12 @@ func New(t interface{ Cleanup(func()) }, opts Options) *Server {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.DisableRateLimiting {
+		opts.RateLimit = nil
+	} else if opts.RateLimit == nil {
+		rl := DefaultRateLimit
+		opts.RateLimit = &rl
 	}
 	s := &Server{
 		opts:     opts,

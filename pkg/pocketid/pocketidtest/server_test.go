@@ -2,6 +2,7 @@ package pocketidtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -149,7 +150,7 @@ func TestFullReplacementPut(t *testing.T) {
 	a := call(t, s, "PUT", "/api/oidc/clients/c1", `{"name":"C2","isGroupRestricted":true,"id":"ignored"}`)
 	c, _ := s.Client("c1")
 	if a.status != 200 || c.ID != "c1" || c.Name != "C2" || c.Description != "" || c.SkipConsent || c.RequiresReauthentication ||
-		c.AccessTokenDurationMinutes != 0 || c.LaunchURL != "" || len(c.FederatedIdentities) != 0 || len(c.Groups) != 1 {
+		c.AccessTokenDurationMinutes != DefaultAccessTokenDurationMinutes || c.LaunchURL != "" || len(c.FederatedIdentities) != 0 || len(c.Groups) != 1 {
 		t.Errorf("after PUT: %d %+v", a.status, c)
 	}
 	// Omitting isGroupRestricted clears the groups.
@@ -170,9 +171,13 @@ func TestGroupsAndPKCE(t *testing.T) {
 		t.Error("a public client must be stored with PKCE")
 	}
 	a := call(t, s, "PUT", "/api/oidc/clients/pub/allowed-user-groups", `{"userGroupIds":["`+g+`","made-up","`+g+`"]}`)
-	groups, _ := a.body["allowedUserGroups"].([]any)
-	if a.status != 200 || len(groups) != 1 {
-		t.Errorf("unknown ids must be dropped silently: %d %s", a.status, a.raw)
+	if _, has := a.body["allowedUserGroups"]; a.status != 200 || has || strings.Contains(a.raw, "allowedUserGroupsCount") {
+		t.Errorf("the allowed-user-groups answer is the client without its groups: %d %s", a.status, a.raw)
+	}
+	one := call(t, s, "GET", "/api/oidc/clients/pub", "")
+	groups, _ := one.body["allowedUserGroups"].([]any)
+	if len(groups) != 1 {
+		t.Errorf("unknown ids must be dropped silently: %s", one.raw)
 	}
 	if c, _ := s.Client("pub"); c.IsGroupRestricted {
 		t.Error("setting groups must not restrict the client")
@@ -385,5 +390,154 @@ func TestPagination(t *testing.T) {
 		if strings.Join(ids, ",") != tc.ids || p["currentPage"] != tc.page {
 			t.Errorf("%s: %v page %v", tc.query, ids, p["currentPage"])
 		}
+	}
+}
+
+// TestStrictAllowedUserGroups: userGroupIds is required (binding:"required"): omitted or null is
+// refused and changes nothing, [] clears.
+func TestStrictAllowedUserGroups(t *testing.T) {
+	s := New(t, Options{})
+	g := s.AddGroup("family")
+	call(t, s, "POST", "/api/oidc/clients", `{"id":"c1","name":"C","isGroupRestricted":true}`)
+	call(t, s, "PUT", "/api/oidc/clients/c1/allowed-user-groups", `{"userGroupIds":["`+g+`"]}`)
+	for _, body := range []string{`{}`, `{"userGroupIds":null}`, `{"groupIds":[]}`} {
+		a := call(t, s, "PUT", "/api/oidc/clients/c1/allowed-user-groups", body)
+		if a.status != 400 || a.code() != "validation_failed" || strings.Join(a.fields(), ",") != "userGroupIds" {
+			t.Errorf("%s: %d %s", body, a.status, a.raw)
+		}
+	}
+	if c, _ := s.Client("c1"); len(c.Groups) != 1 {
+		t.Errorf("a refused request changed the groups: %+v", c.Groups)
+	}
+	if a := call(t, s, "PUT", "/api/oidc/clients/c1/allowed-user-groups", `{"userGroupIds":[]}`); a.status != 200 {
+		t.Errorf("[]: %d %s", a.status, a.raw)
+	}
+	if c, _ := s.Client("c1"); len(c.Groups) != 0 {
+		t.Errorf("[] must clear the groups: %+v", c.Groups)
+	}
+}
+
+// TestDefaultTokenDurations: 0 (or omitted) is stored and answered as the default lifetime, not
+// as 0; 1..525600 are kept as sent.
+func TestDefaultTokenDurations(t *testing.T) {
+	s := New(t, Options{})
+	a := call(t, s, "POST", "/api/oidc/clients", `{"id":"c1","name":"C","refreshTokenDurationMinutes":0}`)
+	if a.body["accessTokenDurationMinutes"] != float64(60) || a.body["refreshTokenDurationMinutes"] != float64(43200) {
+		t.Errorf("create with 0: %s", a.raw)
+	}
+	a = call(t, s, "PUT", "/api/oidc/clients/c1", `{"name":"C","accessTokenDurationMinutes":1,"refreshTokenDurationMinutes":525600}`)
+	if a.body["accessTokenDurationMinutes"] != float64(1) || a.body["refreshTokenDurationMinutes"] != float64(525600) {
+		t.Errorf("PUT 1 and 525600: %s", a.raw)
+	}
+	call(t, s, "PUT", "/api/oidc/clients/c1", `{"name":"C"}`)
+	if c, _ := s.Client("c1"); c.AccessTokenDurationMinutes != 60 || c.RefreshTokenDurationMinutes != 43200 {
+		t.Errorf("omitted durations after PUT: %d %d", c.AccessTokenDurationMinutes, c.RefreshTokenDurationMinutes)
+	}
+}
+
+// TestSecretExpiryInThePast: a secret that could never be used is refused, not stored.
+func TestSecretExpiryInThePast(t *testing.T) {
+	now := time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)
+	s := New(t, Options{Now: func() time.Time { return now }})
+	call(t, s, "POST", "/api/oidc/clients", `{"id":"c1","name":"C"}`)
+	for _, at := range []string{"2026-09-01T11:00:00Z", "2026-09-01T12:00:00Z"} {
+		a := call(t, s, "POST", "/api/oidc/clients/c1/secrets", `{"secret":"wxyz-0123456789abcdef","expiresAt":"`+at+`"}`)
+		if a.status != 400 || a.code() != "validation_failed" {
+			t.Errorf("expiresAt %s: %d %s", at, a.status, a.raw)
+		}
+	}
+	if c, _ := s.Client("c1"); len(c.Secrets) != 0 {
+		t.Errorf("a refused secret was stored: %+v", c.Secrets)
+	}
+	if a := call(t, s, "POST", "/api/oidc/clients/c1/secrets", `{"secret":"wxyz-0123456789abcdef","expiresAt":"2026-09-02T12:00:00Z"}`); a.status != 201 {
+		t.Errorf("future expiresAt: %d %s", a.status, a.raw)
+	}
+}
+
+// TestSecretsBefore214: before v2.14 creating a confidential client mints a secret nobody is
+// told (public clients get none), and before v2.12 the singular route ignores a caller's value.
+func TestSecretsBefore214(t *testing.T) {
+	s := New(t, Options{Version: "2.13.0"})
+	a := call(t, s, "POST", "/api/oidc/clients", `{"id":"c1","name":"C"}`)
+	if strings.Contains(a.raw, `"secret`) {
+		t.Errorf("the create answer carries no secret: %s", a.raw)
+	}
+	if c, _ := s.Client("c1"); len(c.Secrets) != 1 {
+		t.Errorf("2.13 create must mint one secret: %+v", c.Secrets)
+	}
+	call(t, s, "POST", "/api/oidc/clients", `{"id":"pub","name":"P","isPublic":true}`)
+	if c, _ := s.Client("pub"); len(c.Secrets) != 0 {
+		t.Errorf("a public client got a secret: %+v", c.Secrets)
+	}
+
+	old := New(t, Options{Version: "2.11.0"})
+	call(t, old, "POST", "/api/oidc/clients", `{"id":"c1","name":"C"}`)
+	const value = "caller-chosen-value-0123456789"
+	a = call(t, old, "POST", "/api/oidc/clients/c1/secret", `{"secret":"`+value+`"}`)
+	got, _ := a.body["secret"].(string)
+	if a.status != 200 || got == value || len(got) != 32 {
+		t.Errorf("2.11 singular route: %d %s", a.status, a.raw)
+	}
+	if ok, _ := old.HasSecret("c1", value); ok {
+		t.Error("2.11 must not store a caller-supplied secret")
+	}
+	if ok, _ := old.HasSecret("c1", got); !ok {
+		t.Error("2.11 must store the secret it answered")
+	}
+}
+
+// TestRateLimitOnByDefault: Pocket ID limits unless DISABLE_RATE_LIMITING=true, so the fake does
+// too: the default burst is 300, the 301st request at the same instant is refused.
+func TestRateLimitOnByDefault(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		opts Options
+		want int
+	}{
+		{Options{}, 429},
+		{Options{DisableRateLimiting: true}, 200},
+		{Options{DisableRateLimiting: true, RateLimit: &RateLimit{PerSecond: 1, Burst: 1}}, 200},
+	} {
+		tc.opts.Now = func() time.Time { return now }
+		s := New(t, tc.opts)
+		for i := range DefaultRateLimit.Burst {
+			if a := call(t, s, "GET", "/api/version/current", ""); a.status != 200 {
+				t.Fatalf("%+v: request %d answered %d", tc.opts, i+1, a.status)
+			}
+		}
+		a := call(t, s, "GET", "/api/version/current", "")
+		if a.status != tc.want || tc.want == 429 && (a.code() != "rate_limited" || a.header.Get("Retry-After") == "") {
+			t.Errorf("DisableRateLimiting=%v: request %d answered %d %s, want %d", tc.opts.DisableRateLimiting, DefaultRateLimit.Burst+1, a.status, a.raw, tc.want)
+		}
+	}
+}
+
+// TestReadOnlyAndSearch: credentials.secrets is read-only on input (a PUT can neither add nor
+// drop secrets), the client search matches the name only, never the id, and a limit above 100 is
+// clamped to 100.
+func TestReadOnlyAndSearch(t *testing.T) {
+	s := New(t, Options{})
+	call(t, s, "POST", "/api/oidc/clients", `{"id":"c1","name":"C","credentials":{"secrets":[{"id":"forged","prefix":"abcd"}]}}`)
+	if c, _ := s.Client("c1"); len(c.Secrets) != 0 {
+		t.Errorf("create took credentials.secrets: %+v", c.Secrets)
+	}
+	call(t, s, "POST", "/api/oidc/clients/c1/secrets", `{"secret":"wxyz-0123456789abcdef"}`)
+	call(t, s, "PUT", "/api/oidc/clients/c1", `{"name":"C","credentials":{"secrets":[]}}`)
+	if ok, _ := s.HasSecret("c1", "wxyz-0123456789abcdef"); !ok {
+		t.Error("a PUT with credentials.secrets [] dropped a secret")
+	}
+
+	for i := range 105 {
+		s.PutClient(ClientState{ID: fmt.Sprintf("id-%03d", i), Name: fmt.Sprintf("Name %03d", i)})
+	}
+	if a := call(t, s, "GET", "/api/oidc/clients?search=id-00", ""); len(a.body["data"].([]any)) != 0 {
+		t.Errorf("search matched ids: %s", a.raw)
+	}
+	if a := call(t, s, "GET", "/api/oidc/clients?search=name%2000", ""); len(a.body["data"].([]any)) != 10 {
+		t.Errorf("search by name: %d results", len(a.body["data"].([]any)))
+	}
+	a := call(t, s, "GET", "/api/oidc/clients?pagination[limit]=500", "")
+	if p := a.body["pagination"].(map[string]any); len(a.body["data"].([]any)) != 100 || p["itemsPerPage"] != float64(100) || p["totalPages"] != float64(2) {
+		t.Errorf("limit 500: %d items, pagination %v", len(a.body["data"].([]any)), p)
 	}
 }

@@ -57,7 +57,8 @@ func (s *Server) GroupID(name string) (string, bool) {
 }
 
 // PutClient stores c as is (Groups must name existing groups), bypassing validation, so tests
-// can start from any state a real server could be in. Secrets in c are ignored; use AddSecret.
+// can start from any state a real server could be in; a 0 token duration, which a real server
+// never holds, is stored as the default. Secrets in c are ignored; use AddSecret.
 func (s *Server) PutClient(c ClientState) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -68,8 +69,10 @@ func (s *Server) PutClient(c ClientState) {
 		RequiresReauthentication:            c.RequiresReauthentication,
 		RequiresPushedAuthorizationRequests: c.RequiresPushedAuthorizationRequests,
 		SkipConsent:                         c.SkipConsent, IsGroupRestricted: c.IsGroupRestricted,
-		AccessTokenDurationMinutes: c.AccessTokenDurationMinutes, RefreshTokenDurationMinutes: c.RefreshTokenDurationMinutes,
-		FederatedIdentities: c.FederatedIdentities, HasLogo: c.HasLogo, HasDarkLogo: c.HasDarkLogo,
+		// A real server never holds 0: it stores the default instead.
+		AccessTokenDurationMinutes:  cmpOr(c.AccessTokenDurationMinutes, DefaultAccessTokenDurationMinutes),
+		RefreshTokenDurationMinutes: cmpOr(c.RefreshTokenDurationMinutes, DefaultRefreshTokenDurationMinutes),
+		FederatedIdentities:         c.FederatedIdentities, HasLogo: c.HasLogo, HasDarkLogo: c.HasDarkLogo,
 		CreatedAt: s.opts.Now(),
 	}
 	if c.LaunchURL != "" {
