@@ -218,6 +218,14 @@ spec:
 			wantStderr: "error: OIDCIntegration media/immich: spec.client.allowedGroups[1]: Required value",
 		},
 		{
+			name:     "group name Pocket ID cannot hold",
+			config:   errProvider,
+			items:    []string{errRelease, immichIntegration("immich", "  client: {allowedGroups: [family, x]}\n")},
+			wantKind: "OIDCIntegration", wantName: "immich", wantField: "spec.client.allowedGroups[1]",
+			wantMsg:    "a Pocket ID group name has 2 to 255 characters",
+			wantStderr: `error: OIDCIntegration media/immich: spec.client.allowedGroups[1]: Invalid value: "x": a Pocket ID group name has 2 to 255 characters`,
+		},
+		{
 			name:     "duplicate group name",
 			config:   errProvider,
 			items:    []string{errRelease, immichIntegration("immich", "  client: {allowedGroups: [family, admins, family]}\n")},

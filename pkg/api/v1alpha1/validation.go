@@ -232,6 +232,10 @@ func ValidateGroups(groups []string, fld *field.Path) field.ErrorList {
 			errs = append(errs, field.Required(fld.Index(i), "group names must not be empty"))
 		case seen[g]:
 			errs = append(errs, field.Duplicate(fld.Index(i), g))
+		case !onlyPlaceholders(g) && (len(g) < 2 || len(g) > 255):
+			// The provisioner refuses such a name too (no Pocket ID group can have it); saying
+			// so at render time beats a Job failing in the cluster.
+			errs = append(errs, field.Invalid(fld.Index(i), g, "a Pocket ID group name has 2 to 255 characters"))
 		}
 		seen[g] = true
 	}

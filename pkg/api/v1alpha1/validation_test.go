@@ -83,8 +83,10 @@ func TestValidateIntegration(t *testing.T) {
 		{name: "display name", spec: "spec: {url: https://a.example.com, client: {displayName: " + strings.Repeat("é", 51) + "}}",
 			want: []string{"spec.client.displayName: Too long: may not be more than 50"}},
 		{name: "display name of 50 runes", spec: "spec: {url: https://a.example.com, client: {displayName: " + strings.Repeat("é", 50) + "}}"},
-		{name: "groups", spec: `spec: {url: https://a.example.com, client: {allowedGroups: [a, " ", b, a]}}`,
-			want: []string{"spec.client.allowedGroups[1]: Required value", `spec.client.allowedGroups[3]: Duplicate value: "a"`}},
+		{name: "groups", spec: `spec: {url: https://a.example.com, client: {allowedGroups: [family, " ", admins, family]}}`,
+			want: []string{"spec.client.allowedGroups[1]: Required value", `spec.client.allowedGroups[3]: Duplicate value: "family"`}},
+		{name: "group names Pocket ID cannot hold", spec: "spec: {url: https://a.example.com, client: {allowedGroups: [x, " + strings.Repeat("g", 256) + ", \"${G}\", " + strings.Repeat("g", 255) + "]}}",
+			want: []string{`spec.client.allowedGroups[0]: Invalid value: "x": a Pocket ID group name has 2 to 255 characters`, "spec.client.allowedGroups[1]: Invalid value"}},
 		{name: "public client generating a secret", spec: "spec: {url: https://a.example.com, client: {public: true}, secret: {generate: true}}",
 			want: []string{"spec.secret.generate: Invalid value: true: a public client has no client secret"}},
 		{name: "public client without PKCE", spec: "spec: {url: https://a.example.com, client: {public: true, pkce: false}}",
@@ -140,7 +142,7 @@ func TestValidateProviderAndMissing(t *testing.T) {
 
 func TestValidateOIDCClient(t *testing.T) {
 	c := &OIDCClient{Spec: OIDCClientSpec{ID: "x", Public: true, Secret: &ClientSecret{File: "/f"},
-		AllowedGroups: []string{"a", "a"}, CallbackURLs: []string{"nope"}}}
+		AllowedGroups: []string{"family", "family"}, CallbackURLs: []string{"nope"}}}
 	var got []string
 	for _, e := range ValidateOIDCClient(c) {
 		got = append(got, e.Field)
