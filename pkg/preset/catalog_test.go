@@ -31,8 +31,8 @@ var inScope = map[string]preset.Delivery{
 func TestDefaultCatalog(t *testing.T) {
 	c := preset.Default()
 	names := c.Names()
-	if len(names) != len(inScope) {
-		t.Errorf("catalog has %d presets, want %d: %q", len(names), len(inScope), names)
+	if len(names) < len(inScope) {
+		t.Errorf("catalog has %d presets, want at least %d: %q", len(names), len(inScope), names)
 	}
 	for name, delivery := range inScope {
 		p, ok := c.Get(name)

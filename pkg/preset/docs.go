@@ -77,12 +77,18 @@ func (c *Catalog) Markdown() ([]byte, error) {
 	w("a config file; the `immich` preset uses the config file, and a config file makes Immich's OAuth\n")
 	w("settings (indeed all its system settings) read-only in the admin UI.\n\n")
 
-	w("| preset | app | delivery | discovery | min version | callback paths |\n")
-	w("|---|---|---|---|---|---|\n")
+	w("Every preset carries evidence: the app version whose source was read and, for every key it\n")
+	w("sets and every callback, the file of the app that reads or routes it. It also says how the\n")
+	w("app's redirects stay right behind a TLS-terminating ingress (public URL) and what it needs\n")
+	w("from Pocket ID.\n\n")
+
+	w("| preset | app | delivery | discovery | min version | checked | callback paths |\n")
+	w("|---|---|---|---|---|---|---|\n")
 	for _, name := range c.Names() {
 		p := c.presets[name]
-		w("| [`%s`](#%s) | %s | %s | %s | %s | %s |\n", p.Name, p.Name, cell(p.DisplayName), p.Delivery,
-			p.Discovery, orDash(p.MinVersion), cell(strings.Join(quoteAll(p.CallbackPaths()), " ")))
+		w("| [`%s`](#%s) | %s | %s | %s | %s | %s | %s |\n", p.Name, p.Name, cell(p.DisplayName), p.Delivery,
+			p.Discovery, orDash(p.MinVersion), orDash(p.Evidence.Version),
+			cell(strings.Join(quoteAll(p.CallbackPaths()), " ")))
 	}
 
 	for _, name := range c.Names() {
@@ -94,7 +100,12 @@ func (c *Catalog) Markdown() ([]byte, error) {
 		w("\n## %s\n\n", p.Name)
 		w("**%s**: [app documentation](%s)\n\n", p.DisplayName, p.Docs)
 		w("- Delivery: %s; discovery: %s; PKCE: %v; scopes: `%s`\n", p.Delivery, p.Discovery, p.PKCE, strings.Join(p.Scopes, " "))
-		w("- Minimum version: %s\n", orDash(p.MinVersion))
+		w("- Minimum version: %s", orDash(p.MinVersion))
+		if p.Evidence.MinVersion != "" {
+			w(" (%s)", p.Evidence.reference(p.Evidence.MinVersion))
+		}
+		w("\n")
+		writeProvenance(w, p)
 		if p.ProviderKeyPattern != "" {
 			w("- Provider key must match `%s`\n", p.ProviderKeyPattern)
 		}
@@ -126,6 +137,7 @@ func (c *Catalog) Markdown() ([]byte, error) {
 			}
 			w(".\n")
 		}
+		writeEvidence(w, p)
 		if len(r.Wiring.Notes) > 0 {
 			w("\nNotes (reported as info results):\n\n")
 			for _, n := range r.Wiring.Notes {

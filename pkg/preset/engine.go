@@ -161,7 +161,7 @@ func (p *Preset) resolve(in Input) (*Resolved, field.ErrorList) {
 	}
 
 	vars := p.Vars(in)
-	r := &Resolved{DisplayName: p.DisplayName, PKCE: p.PKCE}
+	r := &Resolved{DisplayName: p.DisplayName, PKCE: p.PKCE, Requires: p.Requires}
 
 	urls := func(what string, tpls []string) []string {
 		var out []string

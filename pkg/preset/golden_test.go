@@ -23,6 +23,7 @@ type goldenDoc struct {
 	CallbackURLs       []string               `json:"callbackURLs"`
 	LogoutCallbackURLs []string               `json:"logoutCallbackURLs,omitempty"`
 	PKCE               bool                   `json:"pkce"`
+	Requires           *preset.Requires       `json:"requires,omitempty"`
 	Env                []goldenEnv            `json:"env,omitempty"`
 	SecretTemplates    map[string]string      `json:"secretTemplates,omitempty"`
 	Files              []goldenFile           `json:"files,omitempty"`
@@ -76,6 +77,9 @@ func toGolden(in preset.Input, r *preset.Resolved) goldenDoc {
 		DisplayName: r.DisplayName, CallbackURLs: r.CallbackURLs,
 		LogoutCallbackURLs: r.LogoutCallbackURLs, PKCE: r.PKCE,
 		SecretTemplates: r.Wiring.SecretTemplates, Notes: r.Wiring.Notes,
+	}
+	if r.Requires != (preset.Requires{}) {
+		doc.Requires = &r.Requires
 	}
 	for _, e := range r.Wiring.Env {
 		ge := goldenEnv{Name: e.Name, Value: e.Value}

@@ -76,6 +76,60 @@ type Preset struct {
 	Charts map[string]ChartSpec `json:"charts,omitempty"`
 	// Notes are manual app-side steps and caveats, reported as info results.
 	Notes []string `json:"notes,omitempty"`
+	// Evidence says where in the app's own source each key and callback is read (evidence.go).
+	Evidence Evidence `json:"evidence"`
+	// PublicURL says how the app's redirects stay right behind a TLS-terminating ingress.
+	PublicURL PublicURL `json:"publicURL"`
+	// Requires are prerequisites on Pocket ID, reported by the function.
+	Requires Requires `json:"requires,omitempty"`
+}
+
+// Evidence records where the app reads what the preset sets. Every value is a reference:
+// a path in Repository at Version (optionally with a #L anchor) or an https URL, then
+// optionally free text after whitespace ("conf.go: defaults to false").
+type Evidence struct {
+	// Repository is the owner/name on GitHub of the source that was read.
+	Repository string `json:"repository"`
+	// Version is the tag (or version) of the app that was checked.
+	Version string `json:"version"`
+	// Keys maps every key the preset sets (EvidenceKeys) to where the app reads it.
+	Keys map[string]string `json:"keys"`
+	// Callbacks maps every callback and logout callback, as written in the preset, to where
+	// the app routes it.
+	Callbacks map[string]string `json:"callbacks"`
+	// MinVersion says why MinVersion is what it is; required when MinVersion is set.
+	MinVersion string `json:"minVersion,omitempty"`
+}
+
+// PublicURLMode is how an app learns its public URL for redirects.
+type PublicURLMode string
+
+const (
+	// PublicURLSetting: a key the preset sets holds the public URL.
+	PublicURLSetting PublicURLMode = "setting"
+	// PublicURLForwardedHeaders: the preset makes the app trust X-Forwarded-*.
+	PublicURLForwardedHeaders PublicURLMode = "forwarded-headers"
+	// PublicURLRequestHost: the app builds it from the Host header and handles the scheme
+	// (the evidence says how).
+	PublicURLRequestHost PublicURLMode = "request-host"
+	// PublicURLAbsolute: the callback itself is configured as an absolute URL.
+	PublicURLAbsolute PublicURLMode = "absolute"
+)
+
+// PublicURL says how redirects stay right behind a TLS-terminating ingress.
+type PublicURL struct {
+	Mode PublicURLMode `json:"mode"`
+	// Keys are the keys the preset sets that implement it; empty for request-host.
+	Keys []string `json:"keys,omitempty"`
+	// Evidence is a reference like those of Evidence.Keys.
+	Evidence string `json:"evidence"`
+}
+
+// Requires are prerequisites the app has on Pocket ID.
+type Requires struct {
+	// EmailsVerified: the app refuses users whose email_verified claim is false, so Pocket ID
+	// must mark emails verified (its EMAILS_VERIFIED setting).
+	EmailsVerified bool `json:"emailsVerified,omitempty"`
 }
 
 // SecretValue is an env var whose value is structured data serialized in Format.
@@ -242,6 +296,7 @@ func Parse(b []byte) (*Preset, error) {
 			bad("charts[%s]: envPath is required", name)
 		}
 	}
+	errs = append(errs, p.evidenceShape()...)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("preset %q: %s", p.Name, strings.Join(errs, "; "))
 	}

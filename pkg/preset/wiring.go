@@ -42,6 +42,9 @@ type Resolved struct {
 	LogoutCallbackURLs []string
 	// PKCE is the preset's default.
 	PKCE bool
+	// Requires are the preset's prerequisites on Pocket ID (emails marked verified), for the
+	// function and the provisioner to report.
+	Requires Requires
 	// Wiring is what the app itself needs.
 	Wiring Wiring
 }

@@ -1,0 +1,63 @@
+package preset
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The evidence part of docs/presets.md: where each fact of a preset was read.
+
+var publicURLWords = map[PublicURLMode]string{
+	PublicURLSetting:          "the app takes its public URL from a setting",
+	PublicURLForwardedHeaders: "the app is made to trust X-Forwarded-* headers",
+	PublicURLRequestHost:      "the app builds redirects from the request",
+	PublicURLAbsolute:         "the callback is configured as an absolute URL",
+}
+
+// writeProvenance writes the version checked, the public-URL handling and the requirements.
+func writeProvenance(w func(string, ...any), p *Preset) {
+	e := p.Evidence
+	if e.Repository != "" {
+		w("- Checked against: [%s %s](https://github.com/%s/tree/%s)\n", e.Repository, e.Version, e.Repository, e.Version)
+	}
+	if u := p.PublicURL; u.Mode != "" {
+		w("- Public URL behind a TLS ingress: **%s**, %s", u.Mode, publicURLWords[u.Mode])
+		if len(u.Keys) > 0 {
+			w(" (%s)", strings.Join(quoteAll(u.Keys), ", "))
+		}
+		w("; %s\n", e.reference(u.Evidence))
+	}
+	if p.Requires.EmailsVerified {
+		w("- Requires on Pocket ID: emails marked verified (`EMAILS_VERIFIED=true`); the app refuses a false `email_verified` claim\n")
+	}
+}
+
+// writeEvidence writes the table of keys and callbacks with the file that reads each.
+func writeEvidence(w func(string, ...any), p *Preset) {
+	e := p.Evidence
+	if len(e.Keys) == 0 && len(e.Callbacks) == 0 {
+		return
+	}
+	w("\n| evidence for | read in |\n|---|---|\n")
+	for _, c := range append(append([]string(nil), p.Callbacks...), p.LogoutCallbacks...) {
+		if v, ok := e.Callbacks[c]; ok {
+			w("| callback `%s` | %s |\n", cell(c), cell(e.reference(v)))
+		}
+	}
+	for _, k := range sortedKeys(e.Keys) {
+		w("| `%s` | %s |\n", cell(k), cell(e.reference(e.Keys[k])))
+	}
+}
+
+// reference renders one evidence value as a Markdown link plus its free text.
+func (e Evidence) reference(v string) string {
+	r, err := ParseReference(v)
+	if err != nil {
+		return v
+	}
+	s := fmt.Sprintf("[%s](%s)", r.Target, r.URL(e))
+	if r.Text != "" {
+		s += " " + r.Text
+	}
+	return s
+}
