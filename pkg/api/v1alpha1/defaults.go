@@ -19,6 +19,19 @@ const (
 	DefaultRotationOverlap = 24 * time.Hour
 )
 
+// Defaults of spec.gateway. The callback path is Envoy Gateway's own default redirect path
+// (internal/gatewayapi/securitypolicy.go defaultRedirectPath, v1.9.1); the logout path its
+// defaultLogoutPath. Both are prefixed with the path of spec.url, so they are routed by the
+// app's HTTPRoute.
+const (
+	DefaultGatewayCallbackPath = "/oauth2/callback"
+	DefaultGatewayLogoutPath   = "/logout"
+)
+
+// DefaultGatewayScopes are the scopes a gateway login asks for: the ID token Envoy keeps then
+// names the user (email, name) for an app that reads it.
+func DefaultGatewayScopes() []string { return []string{"openid", "email", "profile"} }
+
 // MergeProvider returns base overridden field by field by override (either may be nil). A set
 // field of override wins as a whole: an override's apiKey with only secretRef replaces the base
 // apiKey, so the two sources are never mixed into an apiKey with both.
@@ -85,6 +98,9 @@ func SetProviderDefaults(p *ProviderSpec) {
 func SetIntegrationDefaults(in *OIDCIntegration) {
 	s := &in.Spec
 	s.URL = strings.TrimRight(s.URL, "/")
+	if s.Gateway != nil {
+		setGatewayDefaults(in)
+	}
 	if s.HelmRelease.Name == "" {
 		s.HelmRelease.Name = in.Name
 	}
@@ -120,6 +136,30 @@ func SetIntegrationDefaults(in *OIDCIntegration) {
 	}
 	if s.Secret.RotationOverlap == nil {
 		s.Secret.RotationOverlap = &metav1.Duration{Duration: DefaultRotationOverlap}
+	}
+}
+
+// setGatewayDefaults fills spec.gateway. An app logged in at the gateway with neither a preset
+// nor env has nothing to wire into a HelmRelease: unless spec.helmRelease says otherwise, its
+// strategy becomes none, so no HelmRelease needs to exist.
+func setGatewayDefaults(in *OIDCIntegration) {
+	s := &in.Spec
+	g := s.Gateway
+	if g.HTTPRouteName == "" {
+		g.HTTPRouteName = in.Name
+	}
+	_, path := SplitOrigin(s.URL)
+	if g.CallbackPath == "" {
+		g.CallbackPath = path + DefaultGatewayCallbackPath
+	}
+	if g.LogoutPath == "" {
+		g.LogoutPath = path + DefaultGatewayLogoutPath
+	}
+	if len(g.Scopes) == 0 {
+		g.Scopes = DefaultGatewayScopes()
+	}
+	if s.Preset == "" && len(s.Env) == 0 && s.HelmRelease == (HelmReleaseRef{}) {
+		s.HelmRelease.Strategy = StrategyNone
 	}
 }
 

@@ -161,6 +161,42 @@ type IntegrationSpec struct {
 
 	// +optional
 	Secret SecretSpec `json:"secret,omitempty"`
+
+	// Gateway puts the Pocket ID login in front of an app that has no OIDC login of its own:
+	// an Envoy Gateway SecurityPolicy on the app's HTTPRoute. Without a preset and env there is
+	// nothing to wire into a HelmRelease, and spec.helmRelease may be left out.
+	// +optional
+	Gateway *GatewaySpec `json:"gateway,omitempty"`
+}
+
+// GatewaySpec protects an app's Gateway API HTTPRoute with Envoy Gateway's OIDC login
+// (SecurityPolicy spec.oidc, Envoy Gateway v1.5 or later): Envoy sends visitors without a
+// session to Pocket ID and keeps the session in cookies. Paths are absolute paths on the app's
+// host, as Envoy matches requests, and must be routed by the HTTPRoute.
+type GatewaySpec struct {
+	// HTTPRouteName is the app's HTTPRoute, in the integration's namespace.
+	// Default: metadata.name.
+	// +optional
+	HTTPRouteName string `json:"httpRouteName,omitempty"`
+	// CallbackPath is where Pocket ID sends the browser back with the code.
+	// Default: the path of spec.url + /oauth2/callback (Envoy Gateway's own default path).
+	// +optional
+	CallbackPath string `json:"callbackPath,omitempty"`
+	// LogoutPath ends the session: Envoy clears its cookies and sends the browser to Pocket
+	// ID's end-session endpoint. Default: the path of spec.url + /logout.
+	// +optional
+	LogoutPath string `json:"logoutPath,omitempty"`
+	// Scopes asked of Pocket ID ("openid" is always added). Default: openid, email, profile.
+	// +optional
+	Scopes []string `json:"scopes,omitempty"`
+	// CookieDomain shares the session with every subdomain of this domain (which must contain
+	// the app's host). Default: the app's host only.
+	// +optional
+	CookieDomain string `json:"cookieDomain,omitempty"`
+	// CookieSameSite is the SameSite attribute of the session cookies. Default: Envoy's (none set).
+	// +kubebuilder:validation:Enum=Lax;Strict;None
+	// +optional
+	CookieSameSite string `json:"cookieSameSite,omitempty"`
 }
 
 // HelmReleaseRef says which Flux HelmRelease runs the app and how to wire it.

@@ -48,6 +48,22 @@ func substituteURL(s string) string {
 	return substitute(s, "x")
 }
 
+// SplitOrigin splits an absolute URL into its origin (scheme://host[:port]) and its path, as
+// text, so that ${VAR} placeholders survive: like substituteURL, a placeholder that starts u
+// stands for the scheme and host (${APP_URL}/app splits into ${APP_URL} and /app).
+func SplitOrigin(u string) (origin, path string) {
+	start := 0
+	if loc := placeholderRE.FindStringIndex(u); loc != nil && loc[0] == 0 {
+		start = loc[1]
+	} else if i := strings.Index(u, "://"); i >= 0 {
+		start = i + len("://")
+	}
+	if j := strings.IndexByte(u[start:], '/'); j >= 0 {
+		return u[:start+j], u[start+j:]
+	}
+	return u, ""
+}
+
 // ValidateAbsoluteURL reports why u is not an absolute URL (scheme and host), or nil.
 func ValidateAbsoluteURL(u string) error {
 	if onlyPlaceholders(u) {
@@ -217,6 +233,9 @@ func ValidateIntegration(in *OIDCIntegration) field.ErrorList {
 		for _, msg := range validation.IsEnvVarName(k) {
 			errs = append(errs, field.Invalid(spec.Child("env").Key(k), k, msg))
 		}
+	}
+	if s.Gateway != nil {
+		errs = append(errs, validateGateway(s, spec.Child("gateway"))...)
 	}
 	return errs
 }
