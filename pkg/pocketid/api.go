@@ -19,7 +19,12 @@ func (c *Client) Healthy(ctx context.Context) error {
 	u.Path = c.base.Path + "/healthz"
 	status, _, body, err := c.once(ctx, request{method: http.MethodGet, path: "/healthz", noAuth: true}, u.String(), nil, "")
 	if err != nil {
-		return fmt.Errorf("pocket id: GET /healthz: %w", err)
+		var re *RedirectError
+		if errors.As(err, &re) {
+			re.Method, re.Path = http.MethodGet, "/healthz"
+			return re
+		}
+		return &TransportError{Method: http.MethodGet, Path: "/healthz", Err: err}
 	}
 	if status < 200 || status >= 300 {
 		ae := DecodeAPIError(status, nil, body)
@@ -29,25 +34,32 @@ func (c *Client) Healthy(ctx context.Context) error {
 	return nil
 }
 
-// WaitHealthy polls /healthz with the retry backoff (without the attempt cap) until it answers
-// 2xx or ctx ends: at startup Pocket ID may still be migrating its database.
+// WaitHealthy polls /healthz with the jittered retry backoff (without the attempt cap) until
+// it answers 2xx or ctx ends: at startup Pocket ID may still be migrating its database, and a
+// Pocket ID that is down is waited for up to the run's deadline. When it answers after
+// failures, a line says so: the outage is over.
 func (c *Client) WaitHealthy(ctx context.Context) error {
+	backoff := c.retry.backoff()
+	start := c.now()
 	for attempt := 1; ; attempt++ {
 		err := c.Healthy(ctx)
 		if err == nil {
+			if attempt > 1 {
+				c.log.Info("pocket id healthy again", "attempts", attempt, "waited", c.now().Sub(start).Round(time.Millisecond).String())
+			}
 			return nil
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("waiting for pocket id to be healthy: %w (last error: %v)", ctx.Err(), err)
+			return fmt.Errorf("waiting for pocket id to be healthy: %w (last error: %w)", ctx.Err(), err)
 		}
 		var ae *APIError
 		if !errors.As(err, &ae) && !retryableTransportError(err) {
 			return err
 		}
-		wait := c.retry.backoff(attempt)
-		c.log.Warn("waiting for pocket id to be healthy", "attempt", attempt, "wait", wait.String(), "error", err.Error())
+		wait := backoff.Step()
+		c.log.Warn("waiting for pocket id to be healthy", "attempt", attempt, "wait", wait.Round(time.Millisecond).String(), "error", err.Error())
 		if serr := c.sleep(ctx, wait); serr != nil {
-			return fmt.Errorf("waiting for pocket id to be healthy: %w (last error: %v)", serr, err)
+			return fmt.Errorf("waiting for pocket id to be healthy: %w (last error: %w)", serr, err)
 		}
 	}
 }
@@ -94,13 +106,21 @@ func pageQuery(search string, page int) url.Values {
 }
 
 // CreateClient creates a client. A taken id is an *APIError with code client_id_already_exists
-// (v2.13+) or a 400 (older).
+// (v2.13+) or a 400 (older); AnswerLost tells whether that answer came after an attempt whose
+// own answer was lost, i.e. whether this very call most likely created the client.
 func (c *Client) CreateClient(ctx context.Context, in ClientInput) (*OIDCClient, error) {
 	var out OIDCClient
 	if err := c.do(ctx, request{method: http.MethodPost, path: "/api/oidc/clients", body: in}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// AnswerLost reports whether err is Pocket ID's answer to a retry of a request whose earlier
+// attempt got no answer (the connection dropped): the earlier attempt may have been applied.
+func AnswerLost(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.AfterLostAnswer
 }
 
 // UpdateClient replaces the client: every field of in is written, omitted ones are reset. Start

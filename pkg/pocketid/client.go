@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -25,11 +24,12 @@ const maxBody = 4 << 20
 type Options struct {
 	// BaseURL is Pocket ID's APP_URL or in-cluster Service URL, without a path.
 	BaseURL string
-	// APIKey is sent as X-API-Key. It never appears in errors.
+	// APIKey is sent as X-API-Key, only to BaseURL's origin. It never appears in errors.
 	APIKey string
 	// CAPEM adds PEM certificates to the system roots. TLS is always verified.
 	CAPEM []byte
-	// HTTPClient replaces the default transport (tests). CAPEM is ignored when set.
+	// HTTPClient replaces the default transport (tests). CAPEM is ignored when set. Its
+	// CheckRedirect is replaced: redirects are never followed.
 	HTTPClient *http.Client
 	// Retry tunes retries of connection errors, 5xx and 429.
 	Retry RetryPolicy
@@ -75,13 +75,16 @@ func New(opts Options) (*Client, error) {
 		return nil, errors.New("pocket id API key is empty")
 	}
 	c := &Client{
-		base: u, apiKey: opts.APIKey, http: opts.HTTPClient, retry: opts.Retry.withDefaults(),
+		base: u, apiKey: opts.APIKey, retry: opts.Retry.withDefaults(),
 		sleep: opts.Sleep, now: opts.Now, userAgent: opts.UserAgent, log: opts.Logger,
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	if c.http == nil {
+	if opts.HTTPClient != nil {
+		hc := *opts.HTTPClient
+		c.http = &hc
+	} else {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		if len(opts.CAPEM) > 0 {
@@ -96,6 +99,9 @@ func New(opts Options) (*Client, error) {
 		}
 		c.http = &http.Client{Transport: tr, Timeout: 60 * time.Second}
 	}
+	// Go drops Authorization on a redirect to another host but not X-API-Key: following any
+	// redirect could hand the admin key to whoever the Location names. The 3xx becomes an error.
+	c.http.CheckRedirect = refuseRedirect
 	if c.sleep == nil {
 		c.sleep = sleepContext
 	}
@@ -153,6 +159,10 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 	if req.query != nil {
 		u.RawQuery = req.query.Encode()
 	}
+	backoff := c.retry.backoff()
+	// lost: an earlier attempt may have reached Pocket ID and been applied, but its answer
+	// never arrived (connection dropped or timed out).
+	lost := false
 	var lastErr error
 	for attempt := 1; ; attempt++ {
 		status, header, body, err := c.once(ctx, req, u.String(), payload, contentType)
@@ -171,15 +181,21 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		var wait time.Duration
 		if err != nil {
 			if ctx.Err() != nil {
-				return fmt.Errorf("pocket id: %s %s: %w (last error: %v)", req.method, req.path, ctx.Err(), err)
+				return &TransportError{Method: req.method, Path: req.path, Err: fmt.Errorf("%w (last error: %v)", ctx.Err(), err)}
 			}
+			var re *RedirectError
+			if errors.As(err, &re) {
+				re.Method, re.Path = req.method, req.path
+				return re
+			}
+			te := &TransportError{Method: req.method, Path: req.path, Err: err}
 			if !retryableTransportError(err) {
-				return fmt.Errorf("pocket id: %s %s: %w", req.method, req.path, err)
+				return te
 			}
-			lastErr = fmt.Errorf("pocket id: %s %s: %w", req.method, req.path, err)
+			lastErr, lost = te, true
 		} else {
 			ae := DecodeAPIError(status, header, body)
-			ae.Method, ae.Path = req.method, req.path
+			ae.Method, ae.Path, ae.AfterLostAnswer = req.method, req.path, lost
 			lastErr = ae
 			if status != http.StatusTooManyRequests && status < 500 {
 				return ae
@@ -191,17 +207,19 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 		if attempt >= c.retry.MaxAttempts {
 			return fmt.Errorf("giving up after %d attempts: %w", attempt, lastErr)
 		}
-		if d := c.retry.backoff(attempt); d > wait {
+		// Jittered, so many Jobs throttled together do not come back in lockstep; a longer
+		// Retry-After still wins.
+		if d := backoff.Step(); d > wait {
 			wait = d
 		}
 		if dl, ok := ctx.Deadline(); ok && wait > time.Until(dl) {
 			// Waiting past the deadline only delays the same failure.
-			return fmt.Errorf("no time left to wait %s before retrying: %w", wait, lastErr)
+			return fmt.Errorf("no time left to wait %s before retrying: %w", wait.Round(time.Millisecond), lastErr)
 		}
 		c.log.Warn("pocket id request failed, retrying", "method", req.method, "path", req.path,
-			"attempt", attempt, "wait", wait.String(), "error", lastErr.Error())
+			"attempt", attempt, "wait", wait.Round(time.Millisecond).String(), "error", lastErr.Error())
 		if err := c.sleep(ctx, wait); err != nil {
-			return fmt.Errorf("%w (last error: %v)", err, lastErr)
+			return fmt.Errorf("%w (last error: %w)", err, lastErr)
 		}
 	}
 }
@@ -232,80 +250,13 @@ func (c *Client) once(ctx context.Context, req request, u string, payload []byte
 		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return 0, nil, nil, c.redirectError(resp)
+	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		// A body cut off mid-way is a connection problem: retryable.
 		return 0, nil, nil, err
 	}
 	return resp.StatusCode, resp.Header, b, nil
-}
-
-// retryableTransportError is false for errors a retry cannot fix: a certificate Pocket ID's
-// host does not prove, a malformed URL.
-func retryableTransportError(err error) bool {
-	var uerr *url.Error
-	if errors.As(err, &uerr) && uerr.Op == "parse" {
-		return false
-	}
-	var certErr *tls.CertificateVerificationError
-	var unknownAuth x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &invalid) {
-		return false
-	}
-	return true
-}
-
-// retryAfter reads Retry-After as seconds or an HTTP date; 1s when absent or unreadable, since
-// Pocket ID's limiter refills per second.
-func retryAfter(h http.Header, now time.Time) time.Duration {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return time.Second
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-		return 0
-	}
-	return time.Second
-}
-
-// RetryPolicy is a capped exponential backoff. The overall deadline is the context's.
-type RetryPolicy struct {
-	// MaxAttempts per call, first attempt included. Default 8.
-	MaxAttempts int
-	// Initial wait after the first failure. Default 250ms; doubled per attempt up to Max.
-	Initial time.Duration
-	// Max wait between attempts (a longer Retry-After still wins). Default 10s.
-	Max time.Duration
-}
-
-func (p RetryPolicy) withDefaults() RetryPolicy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 8
-	}
-	if p.Initial <= 0 {
-		p.Initial = 250 * time.Millisecond
-	}
-	if p.Max <= 0 {
-		p.Max = 10 * time.Second
-	}
-	return p
-}
-
-func (p RetryPolicy) backoff(attempt int) time.Duration {
-	d := p.Initial
-	for i := 1; i < attempt && d < p.Max; i++ {
-		d *= 2
-	}
-	if d > p.Max {
-		d = p.Max
-	}
-	return d
 }

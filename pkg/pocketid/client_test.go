@@ -58,7 +58,8 @@ func (s *sleepRecorder) sleep(ctx context.Context, d time.Duration) error {
 
 func newTestClient(t *testing.T, url string, rec *sleepRecorder) *Client {
 	t.Helper()
-	c, err := New(Options{BaseURL: url, APIKey: "key-0123456789abcdef", Sleep: rec.sleep,
+	// No jitter: the waits are compared exactly (TestRetryJitter covers the jitter).
+	c, err := New(Options{BaseURL: url, APIKey: "key-0123456789abcdef", Sleep: rec.sleep, Retry: RetryPolicy{Jitter: -1},
 		Now: func() time.Time { return time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)
@@ -108,6 +109,33 @@ func TestRetries(t *testing.T) {
 				t.Errorf("slept %v, want %v", rec.slept, tc.slept)
 			}
 		})
+	}
+}
+
+func TestRetryJitter(t *testing.T) {
+	srv, _ := scripted(t, step{status: 503})
+	rec := &sleepRecorder{}
+	c, err := New(Options{BaseURL: srv.URL, APIKey: "key-0123456789abcdef", Sleep: rec.sleep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = c.GetClient(context.Background(), "c1")
+	base := []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 10 * time.Second}
+	if len(rec.slept) != len(base) {
+		t.Fatalf("slept %v", rec.slept)
+	}
+	jittered := 0
+	for i, d := range rec.slept {
+		hi := base[i] + time.Duration(DefaultJitter*float64(base[i]))
+		if d < base[i] || d > hi {
+			t.Errorf("wait %d: %s, want within [%s, %s]", i, d, base[i], hi)
+		}
+		if d != base[i] {
+			jittered++
+		}
+	}
+	if jittered == 0 {
+		t.Errorf("no wait was jittered: %v", rec.slept)
 	}
 }
 
@@ -170,5 +198,52 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		} else if strings.Contains(err.Error(), "k\"") {
 			t.Errorf("error leaks the key: %v", err)
 		}
+	}
+}
+
+func TestAnswerLost(t *testing.T) {
+	conflict := step{status: 409, body: `{"error":"A client with this ID already exists","code":"client_id_already_exists"}`}
+	for _, tc := range []struct {
+		name  string
+		steps []step
+		lost  bool
+	}{
+		// The first POST was applied but its connection dropped: the retry's 409 is our own.
+		{"409 after a dropped attempt", []step{{drop: true}, conflict}, true},
+		{"409 after a 503", []step{{status: 503}, conflict}, false},
+		{"409 at once: someone else", []step{conflict}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, _ := scripted(t, tc.steps...)
+			c := newTestClient(t, srv.URL, &sleepRecorder{})
+			_, err := c.CreateClient(context.Background(), ClientInput{ID: "c1", Name: "C"})
+			if !HasCode(err, CodeClientIDAlreadyExists) || AnswerLost(err) != tc.lost {
+				t.Errorf("err %v, AnswerLost %v; want 409 and %v", err, AnswerLost(err), tc.lost)
+			}
+		})
+	}
+}
+
+func TestIsTransient(t *testing.T) {
+	for _, tc := range []struct {
+		steps     []step
+		transient bool
+	}{
+		{[]step{{status: 503}}, true},
+		{[]step{{status: 429}}, true},
+		{[]step{{drop: true}}, true},
+		{[]step{{status: 401, body: `{"error":"no","code":"not_signed_in"}`}}, false},
+		{[]step{{status: 400, body: `{"error":"bad","code":"validation_failed"}`}}, false},
+		{[]step{{status: 302, header: map[string]string{"Location": "https://elsewhere.example/"}}}, false},
+	} {
+		srv, _ := scripted(t, tc.steps...)
+		c := newTestClient(t, srv.URL, &sleepRecorder{})
+		_, err := c.GetClient(context.Background(), "c1")
+		if got := IsTransient(err); got != tc.transient {
+			t.Errorf("%+v: IsTransient(%v) = %v", tc.steps[0], err, got)
+		}
+	}
+	if IsTransient(nil) {
+		t.Error("nil is transient")
 	}
 }

@@ -48,6 +48,9 @@ type APIError struct {
 	Property string
 	// Details is the raw details object, for anything not decoded above.
 	Details json.RawMessage
+	// AfterLostAnswer: an earlier attempt of the same request got no answer, so it may have
+	// been applied; a 409 then most likely means "done by us", not "done by someone else".
+	AfterLostAnswer bool
 }
 
 // FieldError is one entry of details.fields.

@@ -5,58 +5,56 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
+
+	"golang.org/x/mod/semver"
 )
 
-// Version is a Pocket ID release, major.minor.patch.
+// Version is a Pocket ID release. It orders by semantic versioning, pre-releases included:
+// 2.14.0-rc.1 is before 2.14.0, so a release candidate does not get the routes of the release.
 type Version struct {
-	Major, Minor, Patch int
+	// canonical is semver's canonical form ("v2.14.0-rc.1"); "" is the unknown version.
+	canonical string
 }
 
 // Landmarks the client switches on.
 var (
 	// MinVersion is the oldest supported release: it accepts a caller-supplied client secret.
-	MinVersion = Version{2, 12, 0}
+	MinVersion = MustParseVersion("2.12.0")
 	// MultiSecretVersion introduced the plural /secrets routes (several secrets per client).
-	MultiSecretVersion = Version{2, 14, 0}
+	MultiSecretVersion = MustParseVersion("2.14.0")
 )
 
-func (v Version) String() string { return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch) }
+// String is the version without the leading "v", e.g. "2.14.0" or "2.15.0-rc.1".
+func (v Version) String() string { return strings.TrimPrefix(v.canonical, "v") }
 
-// Less orders versions.
-func (v Version) Less(o Version) bool {
-	if v.Major != o.Major {
-		return v.Major < o.Major
-	}
-	if v.Minor != o.Minor {
-		return v.Minor < o.Minor
-	}
-	return v.Patch < o.Patch
-}
+// Less orders versions by semantic versioning precedence.
+func (v Version) Less(o Version) bool { return semver.Compare(v.canonical, o.canonical) < 0 }
 
 // IsZero reports whether the version is unknown.
-func (v Version) IsZero() bool { return v == Version{} }
+func (v Version) IsZero() bool { return v.canonical == "" }
 
-// ParseVersion reads "2.14.0", "v2.14.0", "2.14" or "2.14.0-rc.1+abc" (suffixes are ignored).
+// ParseVersion reads "2.14.0", "v2.14.0", "2.14" or "2.14.0-rc.1+abc". Build metadata is
+// dropped; a pre-release tag is kept and orders before its release.
 func ParseVersion(s string) (Version, error) {
-	t := strings.TrimPrefix(strings.TrimSpace(s), "v")
-	if i := strings.IndexAny(t, "-+ "); i >= 0 {
-		t = t[:i]
+	t := strings.TrimSpace(s)
+	if !strings.HasPrefix(t, "v") {
+		t = "v" + t
 	}
-	parts := strings.Split(t, ".")
-	if len(parts) < 2 || len(parts) > 3 {
+	// semver accepts "v2" as short for v2.0.0; a version answer that short is not Pocket ID's.
+	if !semver.IsValid(t) || !strings.Contains(strings.SplitN(t, "-", 2)[0], ".") {
 		return Version{}, fmt.Errorf("version %q: want major.minor.patch", shorten(s))
 	}
-	var n [3]int
-	for i, p := range parts {
-		x, err := strconv.Atoi(p)
-		if err != nil || x < 0 {
-			return Version{}, fmt.Errorf("version %q: want major.minor.patch", shorten(s))
-		}
-		n[i] = x
+	return Version{canonical: semver.Canonical(t)}, nil
+}
+
+// MustParseVersion is ParseVersion for constants; it panics on a malformed version.
+func MustParseVersion(s string) Version {
+	v, err := ParseVersion(s)
+	if err != nil {
+		panic(err)
 	}
-	return Version{n[0], n[1], n[2]}, nil
+	return v
 }
 
 // ServerVersion asks Pocket ID for its version and remembers it: routes that changed between
