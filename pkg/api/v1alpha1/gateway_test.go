@@ -121,7 +121,7 @@ helmRelease:
 func TestValidateGateway(t *testing.T) {
 	tests := []struct {
 		name, spec string
-		want []string // "path: text" fragments, one per error, in order
+		want       []string // "path: text" fragments, one per error, in order
 	}{
 		{name: "cookie settings that work", spec: "spec: {url: https://whoami.apps.example.com, gateway: {cookieDomain: example.com, cookieSameSite: Strict}}"},
 		{name: "cookie domain equal to the host, with a port", spec: "spec: {url: \"https://whoami.example.com:8443\", gateway: {cookieDomain: whoami.example.com}}"},
