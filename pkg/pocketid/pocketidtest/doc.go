@@ -1,6 +1,6 @@
-// Package pocketidtest is a fake Pocket ID admin API (httptest) for tests, as strict as the
-// contract in shared/reference/pocket-id-api.md, never kinder: a fake that forgives what the
-// real server refuses hides bugs.
+// Package pocketidtest is a fake Pocket ID admin API (httptest) for tests, as strict as Pocket
+// ID v2.14's admin API, never kinder: a fake that forgives what the real server refuses hides
+// bugs.
 //
 // It reproduces: X-API-Key auth (401 not_signed_in), the JSON content type (400
 // invalid_request_body), validation with JSON field names in details.fields, 404 not_found with
@@ -18,11 +18,16 @@
 // listing, and a create that mints a secret nobody is told; before 2.13 the {"error": "..."}
 // body and a 400 for a duplicate client id; before 2.12 a caller-supplied secret ignored.
 //
+// It also answers the application configuration: GET /api/application-configuration/all
+// (admin key; every setting, emailsVerified false by default as in Pocket ID) and the public
+// GET /api/application-configuration (no key; public settings only).
+//
 // For tests it adds: request counters by method (Reads, Writes, so a test can assert "zero
 // writes"), a request log, state inspection and seeding (Client, PutClient, AddSecret,
 // HasSecret, AddGroup), and fault injection: a Hook deciding per request to answer 500, drop
-// the connection before or after handling, or answer 429; FailNth and ThrottleNext as
-// shortcuts.
+// the connection before or after handling, answer 429, or redirect to another host
+// (SetRedirectTarget); FailNth and ThrottleNext as shortcuts. CollidingSecret makes values that
+// share a 4-character prefix, the case only the token endpoint can tell apart.
 //
 // Where the contract is silent the fake picks and documents a behaviour: the code of the
 // public-client and 20-secret refusals (public_client_secret, too_many_secrets), validation

@@ -1,15 +1,12 @@
 package pocketidtest
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +32,9 @@ type Options struct {
 	Now func() time.Time
 	// TLS serves HTTPS with httptest's self-signed certificate (see Server.CertificatePEM).
 	TLS bool
+	// AppConfig overrides application configuration values (e.g. "emailsVerified": "true");
+	// the rest keep Pocket ID's defaults (see DefaultAppConfig).
+	AppConfig map[string]string
 }
 
 // RateLimit is a token bucket per client IP; Pocket ID's defaults are 100/s, burst 300.
@@ -46,31 +46,6 @@ type RateLimit struct {
 // DefaultRateLimit is what a real Pocket ID enforces.
 var DefaultRateLimit = RateLimit{PerSecond: 100, Burst: 300}
 
-// Fault is what the server does to one request instead of (or after) answering it.
-type Fault int
-
-const (
-	// NoFault answers normally.
-	NoFault Fault = iota
-	// Fail500 answers 500 internal_error without touching state.
-	Fail500
-	// Drop closes the connection before the request is handled: nothing changed.
-	Drop
-	// DropAfter handles the request (state changes) and closes the connection instead of
-	// answering: the caller cannot know it succeeded.
-	DropAfter
-	// Throttle answers 429 rate_limited with Retry-After: 1.
-	Throttle
-)
-
-func (f Fault) String() string {
-	return [...]string{"none", "500", "drop", "drop-after", "429"}[f]
-}
-
-// Hook decides the fault for the n-th request (1-based, every request counted). It runs
-// without the server lock held, so it may block to line up concurrent callers.
-type Hook func(n int, r *http.Request) Fault
-
 // Server is a fake Pocket ID admin API, as strict as the reference contract. All methods are
 // safe for concurrent use.
 type Server struct {
@@ -79,16 +54,20 @@ type Server struct {
 	opts    Options
 	version [3]int
 
-	mu        sync.Mutex
-	clients   map[string]*client
-	groups    map[string]*group
-	seq       int
-	requests  int
-	byMethod  map[string]int
-	tokens    int
-	health    int
-	log       []string
-	hook      Hook
+	mu       sync.Mutex
+	clients  map[string]*client
+	groups   map[string]*group
+	seq      int
+	requests int
+	byMethod map[string]int
+	tokens   int
+	health   int
+	log      []string
+	hook     Hook
+	// redirectTo is where the Redirect fault points.
+	redirectTo string
+	// appConfig is the application configuration (key -> value, as Pocket ID answers it).
+	appConfig map[string]appConfigEntry
 	throttleN int
 	bucket    float64
 	bucketAt  time.Time
@@ -148,6 +127,15 @@ func New(t interface{ Cleanup(func()) }, opts Options) *Server {
 		groups:   map[string]*group{},
 		byMethod: map[string]int{},
 	}
+	s.appConfig = defaultAppConfig()
+	for k, v := range opts.AppConfig {
+		e := s.appConfig[k]
+		e.Value = v
+		if e.Type == "" {
+			e.Type = "string"
+		}
+		s.appConfig[k] = e
+	}
 	fmt.Sscanf(opts.Version, "%d.%d.%d", &s.version[0], &s.version[1], &s.version[2])
 	if opts.RateLimit != nil {
 		s.bucket = float64(opts.RateLimit.Burst)
@@ -169,33 +157,6 @@ func New(t interface{ Cleanup(func()) }, opts Options) *Server {
 
 func (s *Server) atLeast(major, minor int) bool {
 	return s.version[0] > major || s.version[0] == major && s.version[1] >= minor
-}
-
-// SetHook installs (or with nil removes) the fault hook.
-func (s *Server) SetHook(h Hook) {
-	s.mu.Lock()
-	s.hook = h
-	s.mu.Unlock()
-}
-
-// FailNth makes the n-th request from now fail with f.
-func (s *Server) FailNth(n int, f Fault) {
-	s.mu.Lock()
-	base := s.requests
-	s.mu.Unlock()
-	s.SetHook(func(i int, _ *http.Request) Fault {
-		if i == base+n {
-			return f
-		}
-		return NoFault
-	})
-}
-
-// ThrottleNext answers the next n requests with 429 and Retry-After: 1.
-func (s *Server) ThrottleNext(n int) {
-	s.mu.Lock()
-	s.throttleN = n
-	s.mu.Unlock()
 }
 
 func (s *Server) nextID(prefix string) string {
@@ -230,6 +191,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.recordRequest(r)
 		s.writeError(w, http.StatusInternalServerError, "internal_error", "Something went wrong", nil)
 		return
+	case Redirect:
+		s.mu.Lock()
+		target := s.redirectTo
+		s.mu.Unlock()
+		http.Redirect(w, r, target+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+		return
 	case Throttle:
 		s.recordRequest(r)
 		w.Header().Set("Retry-After", "1")
@@ -252,17 +219,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.route(w, r)
 }
 
-func hijackClose(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic("pocketidtest: response writer cannot hijack")
-	}
-	conn, _, err := hj.Hijack()
-	if err == nil {
-		conn.Close()
-	}
-}
-
 func (s *Server) recordRequest(r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -275,26 +231,6 @@ func (s *Server) recordRequest(r *http.Request) {
 		s.byMethod[r.Method]++
 	}
 	s.log = append(s.log, r.Method+" "+r.URL.Path)
-}
-
-// allow is the token bucket of Pocket ID's limiter (one bucket: every test caller is loopback).
-func (s *Server) allow() bool {
-	if s.opts.RateLimit == nil {
-		return true
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.opts.Now()
-	s.bucket += now.Sub(s.bucketAt).Seconds() * s.opts.RateLimit.PerSecond
-	s.bucketAt = now
-	if max := float64(s.opts.RateLimit.Burst); s.bucket > max {
-		s.bucket = max
-	}
-	if s.bucket < 1 {
-		return false
-	}
-	s.bucket--
-	return true
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
@@ -311,6 +247,11 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		notFoundRoute(w)
 		return
 	}
+	if path == "/api/application-configuration" && r.Method == http.MethodGet {
+		// Public: no key needed, and only the public settings.
+		s.listAppConfig(w, false)
+		return
+	}
 	if r.Header.Get("X-API-Key") != s.opts.APIKey {
 		s.writeError(w, http.StatusUnauthorized, "not_signed_in", "You are not signed in", nil)
 		return
@@ -318,6 +259,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	seg := strings.Split(strings.TrimPrefix(path, "/api/"), "/")
 	m := r.Method
 	switch {
+	case len(seg) == 2 && seg[0] == "application-configuration" && seg[1] == "all" && m == http.MethodGet:
+		s.listAppConfig(w, true)
 	case len(seg) == 2 && seg[0] == "version" && seg[1] == "current" && m == http.MethodGet:
 		writeJSON(w, http.StatusOK, map[string]string{"version": s.opts.Version})
 	case len(seg) == 1 && seg[0] == "user-groups" && m == http.MethodGet:
@@ -352,131 +295,4 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	default:
 		notFoundRoute(w)
 	}
-}
-
-// notFoundRoute is the router's answer to an unknown route: plain text, no JSON body.
-func notFoundRoute(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/plain")
-	w.WriteHeader(http.StatusNotFound)
-	fmt.Fprint(w, "404 page not found")
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// writeError writes the error body of the configured version.
-func (s *Server) writeError(w http.ResponseWriter, status int, code, msg string, details map[string]any) {
-	if !s.atLeast(2, 13) {
-		writeJSON(w, status, map[string]any{"error": msg})
-		return
-	}
-	s.mu.Lock()
-	s.seq++
-	rid := fmt.Sprintf("00000000-0000-4000-8000-%012d", s.seq)
-	s.mu.Unlock()
-	body := map[string]any{"error": msg, "code": code, "request_id": rid}
-	if details != nil {
-		body["details"] = details
-	}
-	w.Header().Set("X-Request-Id", rid)
-	writeJSON(w, status, body)
-}
-
-type fieldError struct {
-	Field   string `json:"field"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-func (s *Server) validationError(w http.ResponseWriter, errs []fieldError) {
-	s.writeError(w, http.StatusBadRequest, "validation_failed", "Validation failed: "+errs[0].Message,
-		map[string]any{"fields": errs})
-}
-
-func (s *Server) notFound(w http.ResponseWriter, resource string) {
-	s.writeError(w, http.StatusNotFound, "not_found", resource+" not found", map[string]any{"resource": resource})
-}
-
-// bindJSON enforces the content type and decodes like Gin's binding: unknown keys ignored,
-// type mismatches refused.
-func (s *Server) bindJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	ct := r.Header.Get("Content-Type")
-	if i := strings.Index(ct, ";"); i >= 0 {
-		ct = ct[:i]
-	}
-	if strings.TrimSpace(strings.ToLower(ct)) != "application/json" {
-		s.writeError(w, http.StatusBadRequest, "invalid_request_body", "Content-Type must be application/json", nil)
-		return false
-	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(v); err != nil {
-		s.writeError(w, http.StatusBadRequest, "invalid_request_body", "Invalid request body", nil)
-		return false
-	}
-	return true
-}
-
-func randomSecret() string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
-}
-
-func hashSecret(v string) [32]byte { return sha256.Sum256([]byte(v)) }
-
-// token is POST /api/oidc/token, only as far as client_credentials goes.
-func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	oauthErr := func(status int, code, desc string) {
-		writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
-	}
-	if err := r.ParseForm(); err != nil {
-		oauthErr(http.StatusBadRequest, "invalid_request", "malformed form")
-		return
-	}
-	if gt := r.PostForm.Get("grant_type"); gt != "client_credentials" {
-		oauthErr(http.StatusBadRequest, "unsupported_grant_type", "only client_credentials is faked")
-		return
-	}
-	id, sec, basic := r.BasicAuth()
-	if basic {
-		var err1, err2 error
-		id, err1 = unescape(id)
-		sec, err2 = unescape(sec)
-		if err1 != nil || err2 != nil || r.PostForm.Has("client_secret") {
-			oauthErr(http.StatusBadRequest, "invalid_request", "malformed client authentication")
-			return
-		}
-	} else {
-		id, sec = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.clients[id]
-	if c == nil || c.IsPublic || sec == "" || !s.secretMatches(c, sec) {
-		w.Header().Set("WWW-Authenticate", `Basic realm="pocket-id"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client", "error_description": "client authentication failed"})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"access_token": "fake-access-token", "token_type": "Bearer", "expires_in": 3600})
-}
-
-func unescape(s string) (string, error) {
-	return url.QueryUnescape(s)
-}
-
-func (s *Server) secretMatches(c *client, value string) bool {
-	h := hashSecret(value)
-	now := s.opts.Now()
-	for _, sec := range c.Secrets {
-		if sec.Hash == h && sec.IsActive && (sec.ExpiresAt == nil || sec.ExpiresAt.After(now)) {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package pocketidtest
 import (
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"net/http"
 	"sort"
 	"time"
@@ -219,4 +220,11 @@ func (s *Server) ResetCounters() {
 // CertificatePEM is the PEM of the TLS server's certificate (Options.TLS), for a CA file.
 func (s *Server) CertificatePEM() []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw})
+}
+
+// CollidingSecret returns a secret value that shares value's 4-character prefix (the only part
+// Pocket ID shows) and differs after it: the i-th of as many as a test needs. Users who choose
+// their own secrets produce such pairs all the time (app-..., s3cret-...).
+func CollidingSecret(value string, i int) string {
+	return fmt.Sprintf("%s-collides-%02d-0123456789", value[:4], i)
 }
