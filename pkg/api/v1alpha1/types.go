@@ -328,7 +328,21 @@ type OIDCClientSpec struct {
 	// Secret is where the client secret is read from; absent for public clients.
 	// +optional
 	Secret *ClientSecret `json:"secret,omitempty"`
+	// Requirements are Pocket ID settings the app needs before anyone can log in, e.g.
+	// emailsVerified (the app refuses an email_verified claim that is false). The provisioner
+	// reads Pocket ID's application configuration and warns (fails with --strict) when one is
+	// not met.
+	// +kubebuilder:validation:items:Enum=emailsVerified
+	// +optional
+	Requirements []string `json:"requirements,omitempty"`
 }
+
+// Values of OIDCClientSpec.Requirements.
+const (
+	// RequirementEmailsVerified: Pocket ID's "emails verified" setting is on, so email_verified
+	// is true for new users and changed emails.
+	RequirementEmailsVerified = "emailsVerified"
+)
 
 // ClientSecret tells the provisioner where the client secret is and how to rotate it.
 type ClientSecret struct {
