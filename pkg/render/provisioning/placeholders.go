@@ -1,0 +1,44 @@
+package provisioning
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
+)
+
+// FluxForceAnnotation makes Flux's kustomize-controller delete and re-create an object whose
+// immutable fields changed, instead of failing the apply.
+const FluxForceAnnotation = "kustomize.toolkit.fluxcd.io/force"
+
+// AnnotationSubstitutions lists, on the Job's pod template, the Flux placeholders its document
+// uses (see Render).
+const AnnotationSubstitutions = v1alpha1.Group + "/substitutions"
+
+// placeholders returns the Flux postBuild placeholders (${VAR}, ${VAR:=default}) in texts,
+// sorted and unique. $${VAR} is Flux's escape for a literal ${VAR} and is not one.
+func placeholders(texts ...string) []string {
+	seen := map[string]bool{}
+	for _, t := range texts {
+		for i := 0; i < len(t); i++ {
+			if t[i] != '$' || i+1 >= len(t) {
+				continue
+			}
+			switch t[i+1] {
+			case '$':
+				i++ // $$ is a literal $: whatever follows is not a placeholder
+			case '{':
+				if end := strings.IndexByte(t[i:], '}'); end > 0 {
+					seen[t[i:i+end+1]] = true
+					i += end
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for v := range seen {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
