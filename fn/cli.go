@@ -14,6 +14,7 @@ Usage:
   pocketid-oidc                 run as a KRM function (ResourceList on stdin, under kustomize or kpt)
   pocketid-oidc provision ...   make Pocket ID match OIDCClient documents (see --help)
   pocketid-oidc presets         list the app preset catalog
+  pocketid-oidc render [DIR...] render every kustomization that uses the function (see --help)
   pocketid-oidc schema          print the CRDs of PocketIDProvider, OIDCIntegration and OIDCClient
   pocketid-oidc version         print the version
 `
@@ -30,6 +31,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runPresets(args[1:], stdout, stderr)
 	case "schema":
 		return runSchema(args[1:], stdout, stderr)
+	case "render":
+		return runRender(args[1:], stdin, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, version.Version)
 		return 0
