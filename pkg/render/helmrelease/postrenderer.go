@@ -30,13 +30,7 @@ func (f Filter) applyPostRenderer(rel *release, env []preset.EnvVar) field.Error
 	if len(errs) > 0 {
 		return errs
 	}
-	for i, fl := range f.Wiring.Files {
-		if fl.SecretName == "" || fl.SecretKey == "" || !strings.HasPrefix(fl.MountPath, "/") {
-			errs = append(errs, field.Invalid(field.NewPath("wiring", "files").Index(i), fl.MountPath,
-				"a file needs a Secret name, a key and an absolute mount path"))
-		}
-	}
-	if len(errs) > 0 {
+	if errs := validateFiles(f.Wiring.Files); len(errs) > 0 {
 		return errs
 	}
 	prs := mapGet(rel.spec, "postRenderers")

@@ -164,3 +164,58 @@ func pathKey(p []string) string { return strings.Join(p, "\x00") }
 func envKey(envPath []string, name string) string {
 	return pathKey(append(slices.Clone(envPath), name))
 }
+
+// takeBack removes what the previous render of this integration recorded and the new one
+// (next) no longer writes, sparing entries another integration also claims, and puts back the
+// user's env entries that ours had replaced.
+func takeBack(spec *yaml.Node, st state, self string, next record) {
+	prev := st[self]
+	otherEnv, otherPers, otherVals := st.claimedByOthers(self)
+	keep := func(list []string) map[string]bool {
+		m := map[string]bool{}
+		for _, s := range list {
+			m[s] = true
+		}
+		return m
+	}
+	root := []string{"values"}
+	if len(prev.Env) > 0 {
+		samePath := slices.Equal(prev.EnvPath, next.EnvPath)
+		kept := keep(next.Env)
+		envPath := append(slices.Clone(root), prev.EnvPath...)
+		for _, name := range prev.Env {
+			if samePath && kept[name] {
+				continue
+			}
+			orig, taken := prev.Replaced[name]
+			if otherEnv[envKey(prev.EnvPath, name)] {
+				// The entry stays for the other claimant, and with it the user's original.
+				if taken {
+					st.handOver(self, prev.EnvPath, name, orig)
+				}
+				continue
+			}
+			if taken && restoreEnvEntry(spec, envPath, name, orig) {
+				continue
+			}
+			removeEnvEntry(spec, envPath, name)
+		}
+	}
+	keptPers := keep(next.Persistence)
+	for _, p := range prev.Persistence {
+		if !keptPers[p] && !otherPers[p] {
+			removePath(spec, []string{"values", "persistence", p})
+		}
+	}
+	keptVals := map[string]bool{}
+	for _, v := range next.Values {
+		keptVals[pathKey(v)] = true
+	}
+	for _, v := range prev.Values {
+		// A leaf that became a map of new leaves is ours still: skip it.
+		grew := slices.ContainsFunc(next.Values, func(n []string) bool { return len(n) > len(v) && slices.Equal(n[:len(v)], v) })
+		if !keptVals[pathKey(v)] && !otherVals[pathKey(v)] && !grew && len(v) > 0 {
+			removePath(spec, append(slices.Clone(root), v...))
+		}
+	}
+}
