@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,8 +18,9 @@ import (
 // Exit codes of `pocketid-oidc provision`.
 const (
 	ExitOK     = 0 // every client converged (plan: could be planned)
-	ExitFailed = 1 // a client failed, or Pocket ID was unreachable, unhealthy or too old
+	ExitFailed = 1 // a client failed for a reason a person must fix, or Pocket ID refused the key or is too old
 	ExitUsage  = 2 // bad flags, environment or client documents: nothing was tried
+	ExitRetry  = 3 // every failure was transient (Pocket ID unreachable, 5xx, 429 until --timeout): run again later
 )
 
 // Environment variables the command reads.
@@ -37,8 +39,9 @@ it manages, sets allowed groups, registers and rotates client secrets, deletes s
 Flags:
   -f, --client-file PATH   OIDCClient YAML file, or directory of *.yaml/*.yml (repeatable)
       --plan               change nothing; print what would change
+      --strict             fail a client whose requirements Pocket ID's configuration lacks
       --ca-file PATH       extra PEM CA for Pocket ID's certificate (or POCKETID_CA_FILE)
-      --timeout DURATION   overall deadline (default 5m)
+      --timeout DURATION   overall deadline, waiting for Pocket ID included (default 5m)
       --log-format FORMAT  auto, json or text (auto: text on a terminal, else json)
 
 Environment:
@@ -47,7 +50,8 @@ Environment:
   POCKETID_API_KEY_FILE   a file holding it
   POCKETID_CA_FILE        as --ca-file
 
-Exit codes: 0 every client converged, 1 a client failed or Pocket ID unusable, 2 usage error.
+Exit codes: 0 every client converged, 1 a failure a person must fix, 2 usage error,
+3 only transient failures (Pocket ID unreachable or overloaded until --timeout): run again.
 `
 
 // Env is what Main takes from its surroundings; tests replace all of it.
@@ -83,8 +87,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 	fs.Var(&files, "client-file", "")
 	fs.Var(&files, "f", "")
 	plan := fs.Bool("plan", false, "")
+	strict := fs.Bool("strict", false, "")
 	caFile := fs.String("ca-file", "", "")
-	timeout := fs.Duration("timeout", 5*time.Minute, "")
+	timeout := 5 * time.Minute
+	fs.Var(durationFlag{&timeout}, "timeout", "")
 	logFormat := fs.String("log-format", "auto", "")
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(env.Stderr, "pocketid-oidc provision: "+format+"\n\n%s", append(a, usage)...)
@@ -103,7 +109,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if len(files) == 0 {
 		return usageErr("--client-file is required")
 	}
-	if *timeout <= 0 {
+	if timeout <= 0 {
 		return usageErr("--timeout must be positive")
 	}
 
@@ -162,11 +168,19 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return configErr(err)
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	res, err := Run(ctx, docs, Options{Client: api, Plan: *plan, Logger: log, Now: env.Now})
+	res, err := Run(ctx, docs, Options{Client: api, Plan: *plan, Strict: *strict, Logger: log, Now: env.Now})
 	if err != nil {
-		log.Error("pocket id unusable", errorAttrs(err)...)
+		cause := CauseRefused
+		if pocketid.IsTransient(err) {
+			cause = CauseUnavailable
+		}
+		attrs := append([]any{"status", "failed", "cause", cause, "retryable", cause == CauseUnavailable}, errorAttrs(err)...)
+		log.Error("pocket id unusable", attrs...)
+		if cause == CauseUnavailable {
+			return ExitRetry
+		}
 		return ExitFailed
 	}
 	if *plan {
@@ -174,10 +188,37 @@ func Main(ctx context.Context, args []string, env Env) int {
 			return ExitFailed
 		}
 	}
-	if !res.OK() {
+	switch {
+	case res.OK():
+		return ExitOK
+	case res.Transient():
+		return ExitRetry
+	default:
 		return ExitFailed
 	}
-	return ExitOK
+}
+
+// durationFlag is --timeout: a bare number is the common slip ("--timeout 5"), and the flag
+// package's "parse error" does not say what is wrong with it.
+type durationFlag struct{ d *time.Duration }
+
+func (f durationFlag) String() string {
+	if f.d == nil {
+		return ""
+	}
+	return f.d.String()
+}
+
+func (f durationFlag) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err == nil {
+		*f.d = d
+		return nil
+	}
+	if _, nerr := strconv.ParseFloat(s, 64); nerr == nil {
+		return fmt.Errorf("%q has no unit: write %ss for seconds or %sm for minutes", s, s, s)
+	}
+	return fmt.Errorf("%q is not a duration: write e.g. 90s, 5m or 1h", s)
 }
 
 func apiKey(getenv func(string) string) (string, error) {

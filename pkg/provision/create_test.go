@@ -85,8 +85,14 @@ spec: {id: cli, name: CLI, public: true, callbackURLs: ["http://localhost/cb"]}
 			if r := e.srv.Reads() - 1; r > 2 {
 				t.Errorf("no-op run made %d reads for one client, want <= 2: %v", r, e.srv.RequestLog())
 			}
-			if n := e.srv.TokenRequests(); n != 0 {
-				t.Errorf("no-op run made %d token requests, want 0", n)
+			// The secret is proven, never assumed from its prefix: one token request per
+			// confidential client, none for a public one (it has no secret).
+			wantProofs := 1
+			if docs[0].Client.Spec.Public {
+				wantProofs = 0
+			}
+			if n := e.srv.TokenRequests(); n != wantProofs {
+				t.Errorf("no-op run made %d token requests, want %d", n, wantProofs)
 			}
 		})
 	}

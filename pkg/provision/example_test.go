@@ -56,7 +56,7 @@ spec:
 	//   + callbackURLs: ["https://photos.example.com/auth/login"]
 	//   + isGroupRestricted: true
 	//   + allowedGroups: ["family"]
-	//   + secret: add, prefix s3cr
+	//   + secret: add (the value of spec.secret.file)
 	// Plan: 1 to create, 0 to update, 0 to delete, 0 unchanged, 0 failed.
 	// plan=false immich: created
 	// plan=false immich: unchanged

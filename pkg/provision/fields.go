@@ -123,16 +123,8 @@ func (c *clientRun) planCreate(want desired, groups []group) {
 		c.record(Change{Action: "create", Field: "allowedGroups", New: show(groupNames(groups))})
 	}
 	if !c.spec.Public {
-		c.record(Change{Action: "secret-add", Field: "secret", New: "prefix " + c.valuePrefix()})
+		c.record(Change{Action: "secret-add", Field: "secret", New: secretSource})
 	}
-}
-
-func (c *clientRun) valuePrefix() string {
-	v, err := c.r.readSecret(c.spec.Secret.File)
-	if err != nil {
-		return "?"
-	}
-	return pocketid.SecretPrefix(v)
 }
 
 // converge brings the managed fields and the allowed groups to the document, groups first:
@@ -151,8 +143,8 @@ func (c *clientRun) converge(ctx context.Context, cur *pocketid.OIDCClient, want
 				return changed, cur, err
 			}
 			if !sameSet(updated.AllowedGroupIDs(), wantIDs) {
-				return changed, cur, fmt.Errorf("spec.allowedGroups: Pocket ID kept groups %s of %s (it drops unknown ids silently; was a group deleted meanwhile?)",
-					show(currentGroupNames(updated)), show(groupNames(groups)))
+				return changed, cur, withCause(CauseGroupsDropped, fmt.Errorf("spec.allowedGroups: Pocket ID kept groups %s of %s (it drops unknown ids silently; was a group deleted meanwhile?)",
+					show(currentGroupNames(updated)), show(groupNames(groups))))
 			}
 			cur = updated
 		}

@@ -76,7 +76,7 @@ func (c *clientRun) resolveGroups(ctx context.Context) ([]group, error) {
 		out = append(out, g)
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("%s (create the group in Pocket ID, or set createMissingGroups)", strings.Join(missing, "; "))
+		return nil, withCause(CauseGroupMissing, fmt.Errorf("%s (create the group in Pocket ID, or set createMissingGroups)", strings.Join(missing, "; ")))
 	}
 	return out, nil
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // WritePlan writes res as a human-readable plan, one block per client, field by field
-// (old -> new). Secrets appear only as add/remove with their prefix.
+// (old -> new). Secrets appear only as add/remove, by Pocket ID's id: no part of a value.
 func WritePlan(w io.Writer, res Result) error {
 	var b strings.Builder
 	verb := map[Outcome]string{Created: "create", Updated: "update", Deleted: "delete", Unchanged: "no changes", Failed: "FAILED"}
@@ -25,12 +25,15 @@ func WritePlan(w io.Writer, res Result) error {
 			case "group-create":
 				fmt.Fprintf(&b, "  + group %s (created in Pocket ID)\n", ch.New)
 			case "secret-add":
-				fmt.Fprintf(&b, "  + secret: add, %s\n", ch.New)
+				fmt.Fprintf(&b, "  + secret: add (%s)%s\n", ch.New, noteSuffix(ch.Note))
 			case "secret-remove":
 				fmt.Fprintf(&b, "  - secret: remove, %s\n", ch.Old)
 			case "delete":
 				fmt.Fprintf(&b, "  - client %s\n", c.ID)
 			}
+		}
+		for _, w := range c.Warnings {
+			fmt.Fprintf(&b, "  ! warning: %s\n", w)
 		}
 		if c.Pending != "" {
 			fmt.Fprintf(&b, "  (pending: %s)\n", c.Pending)
@@ -44,4 +47,11 @@ func WritePlan(w io.Writer, res Result) error {
 		s.Created, s.Updated, s.Deleted, s.Unchanged, s.Failed)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func noteSuffix(note string) string {
+	if note == "" {
+		return ""
+	}
+	return "; " + note
 }

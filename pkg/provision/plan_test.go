@@ -59,15 +59,15 @@ spec: {id: old, state: absent}
   ~ allowedGroups: ["admins"] -> ["family"]
   ~ name: "Photos" -> "Immich"
   ~ callbackURLs: ["https://photos.example.com/auth/login"] -> ["https://photos.example.com/auth/login","app.immich:///oauth-callback"]
-  + secret: add, prefix aaaa
-  - secret: remove, prefix zzzz (id SECRET, created 2026-09-01T11:00:00Z)
+  + secret: add (the value of spec.secret.file)
+  - secret: remove, id SECRET (created 2026-09-01T11:00:00Z)
 OIDCClient paperless (test.yaml#2): create
   + group staff (created in Pocket ID)
   + name: "Paperless"
   + callbackURLs: ["https://docs.example.com/accounts/oidc/pocket-id/login/callback/"]
   + isGroupRestricted: true
   + allowedGroups: ["staff"]
-  + secret: add, prefix bbbb
+  + secret: add (the value of spec.secret.file)
 OIDCClient old (test.yaml#3): delete
   - client old
 Plan: 1 to create, 1 to update, 1 to delete, 0 unchanged, 0 failed.

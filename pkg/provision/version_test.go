@@ -40,9 +40,9 @@ func TestSingularSecretRoute(t *testing.T) {
 			r := &reconciler{api: e.api(), log: discardLogger(), now: e.clock.Now, readSecret: ReadSecretFile}
 			r.api.SetVersion(mustVersion(t, version))
 			run := &clientRun{r: r, spec: e.docs(strings.NewReplacer("id: immich", "id: race", "$DIR/immich", "$DIR/race").Replace(immichYAML))[0].Client.Spec}
-			got, err := run.create(t.Context(), desiredOf(run.spec), nil)
-			if err != nil || got != nil {
-				t.Errorf("create of an existing id: %v, %v; want nil, nil (converge instead)", got, err)
+			got, created, err := run.create(t.Context(), desiredOf(run.spec), nil)
+			if err != nil || got == nil || got.ID != "race" || created {
+				t.Errorf("create of an existing id: %v, %v, %v; want the existing client, not created by us", got, created, err)
 			}
 		})
 	}
