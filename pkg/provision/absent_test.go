@@ -25,7 +25,7 @@ spec: {id: immich, state: absent}
 			e.srv.PutClient(pocketidtest.ClientState{ID: "other", Name: "other"})
 			if tc.exists {
 				e.srv.PutClient(pocketidtest.ClientState{ID: "immich", Name: "Immich"})
-				e.srv.AddSecret("immich", secretA, e.clock.Now())
+				e.seedSecret("immich", secretA, e.clock.Now())
 			}
 			docs := e.docs(yaml)
 			res := e.mustConverge(docs)

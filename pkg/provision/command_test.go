@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -34,6 +35,7 @@ func (e *cmdEnv) main(args ...string) (code int, stdout, stderr string) {
 		Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return e.env[k] },
 		Sleep: noSleep, Now: e.clock.Now,
 	})
+	fmt.Fprintf(&e.logs, "%s\n%s\n", out.String(), errb.String())
 	return code, out.String(), errb.String()
 }
 

@@ -62,7 +62,7 @@ func TestConcurrentRuns(t *testing.T) {
 			name: "both rotate",
 			setup: func(e *testEnv) {
 				e.srv.PutClient(converged())
-				e.srv.AddSecret("immich", secretB, e.clock.Now().Add(-48*time.Hour))
+				e.seedSecret("immich", secretB, e.clock.Now().Add(-48*time.Hour))
 			},
 			match: func(r *http.Request) bool {
 				return r.Method == http.MethodPost && r.URL.Path == "/api/oidc/clients/immich/secrets"

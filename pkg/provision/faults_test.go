@@ -41,7 +41,7 @@ var faultScenarios = []faultScenario{
 			st := converged()
 			st.Name, st.Groups = "drifted", []string{"admins"}
 			e.srv.PutClient(st)
-			e.srv.AddSecret("immich", secretA, e.clock.Now().Add(-time.Hour))
+			e.seedSecret("immich", secretA, e.clock.Now().Add(-time.Hour))
 			e.secretFile("immich", secretB)
 			return e.docs(strings.Replace(immichYAML, "file: $DIR/immich", "file: $DIR/immich\n    rotationOverlap: 0s", 1))
 		},

@@ -3,6 +3,7 @@ package provision
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -58,7 +59,44 @@ type testEnv struct {
 	srv   *pocketidtest.Server
 	clock *clock
 	dir   string
-	logs  syncBuffer
+	// logs is everything a run printed: log lines, plans, errors. Every test's logs are
+	// scanned for secrets when it ends (scanForSecrets).
+	logs syncBuffer
+
+	mu sync.Mutex
+	// secrets are every secret value the test wrote to a file or seeded into the fake.
+	secrets []string
+}
+
+func (e *testEnv) remember(value string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.secrets = append(e.secrets, value)
+}
+
+// seedSecret registers value for a client in the fake, as if created at createdAt.
+func (e *testEnv) seedSecret(clientID, value string, createdAt time.Time) string {
+	e.remember(value)
+	return e.srv.AddSecret(clientID, value, createdAt)
+}
+
+// scanForSecrets fails the test when any output of its runs holds a secret value, its
+// 4-character prefix (what Pocket ID shows; not even that may be printed), or the API key.
+func (e *testEnv) scanForSecrets() {
+	text := e.logs.String()
+	e.mu.Lock()
+	values := append([]string(nil), e.secrets...)
+	e.mu.Unlock()
+	needles := []string{pocketidtest.DefaultAPIKey}
+	for _, v := range values {
+		needles = append(needles, v, pocketid.SecretPrefix(v))
+	}
+	for _, n := range needles {
+		if i := strings.Index(text, n); i >= 0 {
+			lo, hi := max(0, i-120), min(len(text), i+len(n)+40)
+			e.t.Errorf("the output holds %q, a secret or part of one: ...%s...", n, text[lo:hi])
+		}
+	}
 }
 
 // syncBuffer is a bytes.Buffer two concurrent runs may log into.
@@ -86,6 +124,7 @@ func newTestEnv(t *testing.T, opts pocketidtest.Options) *testEnv {
 		opts.Now = e.clock.Now
 	}
 	e.srv = pocketidtest.New(t, opts)
+	t.Cleanup(e.scanForSecrets)
 	return e
 }
 
@@ -93,6 +132,7 @@ func newTestEnv(t *testing.T, opts pocketidtest.Options) *testEnv {
 // path.
 func (e *testEnv) secretFile(name, value string) string {
 	e.t.Helper()
+	e.remember(value)
 	p := filepath.Join(e.dir, name)
 	if err := os.WriteFile(p, []byte(value+"\n"), 0o600); err != nil {
 		e.t.Fatal(err)
@@ -135,10 +175,25 @@ func (e *testEnv) run(docs []Document, plan bool) Result {
 }
 
 func (e *testEnv) tryRun(docs []Document, plan bool) (Result, error) {
-	log := slog.New(slog.NewJSONHandler(&e.logs, nil))
+	return e.tryRunWith(docs, Options{Plan: plan})
+}
+
+// tryRunWith runs with opts (Client, Logger and Now filled in) and keeps the plan and any
+// error in the scanned output.
+func (e *testEnv) tryRunWith(docs []Document, opts Options) (Result, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	return Run(ctx, docs, Options{Client: e.apiWith(deadlineAfter(100, cancel)), Plan: plan, Logger: log, Now: e.clock.Now})
+	if opts.Client == nil {
+		opts.Client = e.apiWith(deadlineAfter(100, cancel))
+	}
+	opts.Logger = slog.New(slog.NewJSONHandler(&e.logs, nil))
+	opts.Now = e.clock.Now
+	res, err := Run(ctx, docs, opts)
+	if err != nil {
+		fmt.Fprintf(&e.logs, "run error: %v\n", err)
+	}
+	_ = WritePlan(&e.logs, res)
+	return res, err
 }
 
 // mustConverge runs and requires every client to converge.

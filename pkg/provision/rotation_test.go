@@ -88,7 +88,7 @@ func TestForeignSecretsAreRotatedOut(t *testing.T) {
 	// A secret generated in the UI (unknown value, other prefix) goes like any older secret.
 	e := newTestEnv(t, pocketidtest.Options{})
 	e.srv.PutClient(pocketidtest.ClientState{ID: "immich", Name: "immich", CallbackURLs: []string{"https://photos.example.com/auth/login"}})
-	e.srv.AddSecret("immich", "zzzz-generated-in-the-ui-000000", e.clock.Now().Add(-time.Hour))
+	e.seedSecret("immich", "zzzz-generated-in-the-ui-000000", e.clock.Now().Add(-time.Hour))
 	e.secretFile("immich", secretA)
 	docs := e.docs(strings.Replace(rotationYAML, "EXTRA", "rotationOverlap: 0s", 1))
 	e.mustConverge(docs)
@@ -102,8 +102,8 @@ func TestPrefixCollisionIsProven(t *testing.T) {
 	// Another secret shares our prefix: only a token request can tell whether ours is there.
 	e := newTestEnv(t, pocketidtest.Options{})
 	e.srv.PutClient(pocketidtest.ClientState{ID: "immich", Name: "immich", CallbackURLs: []string{"https://photos.example.com/auth/login"}})
-	e.srv.AddSecret("immich", "aaaa-but-another-value-000000", e.clock.Now().Add(-2*time.Hour))
-	e.srv.AddSecret("immich", "aaaa-and-yet-another-value-0000", e.clock.Now().Add(-time.Hour))
+	e.seedSecret("immich", "aaaa-but-another-value-000000", e.clock.Now().Add(-2*time.Hour))
+	e.seedSecret("immich", "aaaa-and-yet-another-value-0000", e.clock.Now().Add(-time.Hour))
 	e.secretFile("immich", secretA)
 	docs := e.docs(strings.Replace(rotationYAML, "EXTRA", "rotationOverlap: 0s", 1))
 	e.mustConverge(docs)
@@ -123,7 +123,7 @@ func TestSecretCap(t *testing.T) {
 	e := newTestEnv(t, pocketidtest.Options{})
 	e.srv.PutClient(pocketidtest.ClientState{ID: "immich", Name: "immich", CallbackURLs: []string{"https://photos.example.com/auth/login"}})
 	for i := range pocketidtest.MaxSecrets {
-		e.srv.AddSecret("immich", fmt.Sprintf("z%03d-foreign-secret-value", i), e.clock.Now())
+		e.seedSecret("immich", fmt.Sprintf("z%03d-foreign-secret-value", i), e.clock.Now())
 	}
 	e.secretFile("immich", secretA)
 	res := e.run(e.docs(strings.Replace(rotationYAML, "EXTRA", "", 1)), false)
