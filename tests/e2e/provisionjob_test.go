@@ -85,7 +85,7 @@ func TestRenderedJobsProvision(t *testing.T) {
 	}
 	// The examples render no CronJob (reconcileSchedule): render the golden case that does, with
 	// the binary, as a KRM function. It also provisions several clients in one run.
-	golden := "fn/testdata/reconcile-schedule"
+	golden := "pkg/function/testdata/reconcile-schedule"
 	sources = append(sources, source{golden + " (rendered by the binary)", renderGoldenCase(t, bin, filepath.Join(root, filepath.FromSlash(golden)))})
 
 	sawCronJob := false
@@ -109,7 +109,7 @@ func TestRenderedJobsProvision(t *testing.T) {
 		}
 	}
 	if !sawCronJob {
-		t.Error("no CronJob was rendered (does fn/testdata/reconcile-schedule still render one?)")
+		t.Error("no CronJob was rendered (does pkg/function/testdata/reconcile-schedule still render one?)")
 	}
 }
 
@@ -132,7 +132,7 @@ func substituted(t testing.TB, name string, objs []*yaml.RNode, vars map[string]
 	return out
 }
 
-// renderGoldenCase runs the binary as a KRM function over a fn/testdata case: the
+// renderGoldenCase runs the binary as a KRM function over a pkg/function/testdata case: the
 // non-underscore *.yaml files in name order are the items, _fnconfig.yaml the functionConfig.
 func renderGoldenCase(t testing.TB, bin, dir string) []*yaml.RNode {
 	t.Helper()

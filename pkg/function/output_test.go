@@ -1,4 +1,4 @@
-package main
+package function
 
 import (
 	"bytes"
@@ -77,7 +77,7 @@ functionConfig:
 				t.Fatal(err)
 			}
 			var got bytes.Buffer
-			if err := writeResourceList(&got, rl); err != nil {
+			if err := WriteResourceList(&got, rl); err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(string(want), got.String()); diff != "" {

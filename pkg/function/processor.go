@@ -1,4 +1,4 @@
-package main
+package function
 
 // The ResourceList processor: how OIDCIntegrations become objects.
 //
@@ -35,7 +35,7 @@ package main
 //     config.kubernetes.io/path too when the input uses it. kustomize items carry none, and then
 //     neither do ours.
 //   - Errors: every problem is a result naming the object and field (also printed on stderr
-//     by runFunction); any error leaves rl.Items exactly as they came. Warnings and the
+//     by Run); any error leaves rl.Items exactly as they came. Warnings and the
 //     presets' notes (info) do not stop the render.
 //   - Everything is deterministic: integrations are processed in namespace/name order and
 //     results follow that order.
@@ -64,17 +64,25 @@ import (
 	"github.com/endsys/pocketid-oidc/pkg/render/secrets"
 )
 
-// processor is the ResourceList processor behind runFunction.
-type processor struct {
-	catalog *preset.Catalog
+// Processor renders OIDCIntegrations with a preset catalog; the zero value uses the built-in
+// catalog.
+type Processor struct {
+	Catalog *preset.Catalog
 }
 
-var _ fn.ResourceListProcessor = (*processor)(nil)
+var _ fn.ResourceListProcessor = (*Processor)(nil)
+
+// Process renders every OIDCIntegration of rl with the built-in preset catalog.
+func Process(rl *fn.ResourceList) (bool, error) { return (&Processor{}).Process(rl) }
 
 // Process renders every OIDCIntegration of rl. It returns false with error results, and then
 // leaves rl.Items exactly as they were.
-func (p *processor) Process(rl *fn.ResourceList) (bool, error) {
-	r := &rendering{catalog: p.catalog, rl: rl}
+func (p *Processor) Process(rl *fn.ResourceList) (bool, error) {
+	catalog := p.Catalog
+	if catalog == nil {
+		catalog = preset.Default()
+	}
+	r := &rendering{catalog: catalog, rl: rl}
 	r.process()
 	rl.Results = append(rl.Results, r.results...)
 	return !r.failed, nil

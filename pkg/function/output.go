@@ -1,4 +1,4 @@
-package main
+package function
 
 import (
 	"bufio"
@@ -14,7 +14,7 @@ import (
 // resourceListHead is how every ResourceList starts (the SDK writes the same two lines).
 const resourceListHead = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n"
 
-// writeResourceList writes rl like rl.ToYAML, but encodes the items one by one.
+// WriteResourceList writes rl like rl.ToYAML, but encodes the items one by one.
 //
 // Why: the YAML emitter appends every event of a document to one slice that it never
 // shrinks, so encoding a whole ResourceList as one document grows a slice of millions of large
@@ -26,7 +26,7 @@ const resourceListHead = "apiVersion: config.kubernetes.io/v1\nkind: ResourceLis
 // so the text is the SDK's byte for byte (TestWriteResourceListMatchesSDK).
 //
 // The items are moved out of rl: it must not be used afterwards, except for its Results.
-func writeResourceList(w io.Writer, rl *fn.ResourceList) error {
+func WriteResourceList(w io.Writer, rl *fn.ResourceList) error {
 	sortItems(rl.Items)
 	rest := &fn.ResourceList{FunctionConfig: rl.FunctionConfig, Results: rl.Results}
 	tail, err := rest.ToYAML()

@@ -1,4 +1,4 @@
-package main
+package function
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
 
-// TestGolden runs every fn/testdata/<case>/ through runFunction, the binary's real entry:
+// TestGolden runs every testdata/<case>/ through Run, the binary's real entry:
 // the non-underscore YAML files are the items, _fnconfig.yaml the functionConfig (optional),
 // _expected.yaml the whole output ResourceList and _expected_stderr.txt what stderr must say.
 // WRITE_GOLDEN_OUTPUT=1 rewrites both. Each case is then run again on its own output and must
