@@ -75,7 +75,8 @@ func (c *Catalog) Markdown() ([]byte, error) {
 	w("delivered to the app Secret, and the manual step is reported as an info result.\n\n")
 	w("**Immich has no OAuth environment variables.** Its OAuth settings come from the admin UI or from\n")
 	w("a config file; the `immich` preset uses the config file, and a config file makes Immich's OAuth\n")
-	w("settings (indeed all its system settings) read-only in the admin UI.\n\n")
+	w("settings (indeed all its system settings) read-only in the admin UI, and replaces every system\n")
+	w("setting changed in the admin UI with Immich's default: export them first.\n\n")
 
 	w("Every preset carries evidence: the app version whose source was read and, for every key it\n")
 	w("sets and every callback, the file of the app that reads or routes it. It also says how the\n")
@@ -138,6 +139,12 @@ func (c *Catalog) Markdown() ([]byte, error) {
 			w(".\n")
 		}
 		writeEvidence(w, p)
+		if len(r.Wiring.Warnings) > 0 {
+			w("\nWarnings (reported as warning results):\n\n")
+			for _, n := range r.Wiring.Warnings {
+				w("- **%s**\n", n)
+			}
+		}
 		if len(r.Wiring.Notes) > 0 {
 			w("\nNotes (reported as info results):\n\n")
 			for _, n := range r.Wiring.Notes {

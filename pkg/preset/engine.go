@@ -276,17 +276,23 @@ func (p *Preset) resolve(in Input) (*Resolved, field.ErrorList) {
 		}
 	}
 
-	for i, ntext := range p.Notes {
-		n, sec, err := render("note", ntext, &vars)
-		if err == nil && sec {
-			err = fmt.Errorf("a note cannot be the secret")
+	texts := func(what string, tpls []string) []string {
+		var out []string
+		for i, t := range tpls {
+			n, sec, err := render(what, t, &vars)
+			if err == nil && sec {
+				err = fmt.Errorf("%s cannot be the secret", what)
+			}
+			if err != nil {
+				internal(fmt.Sprintf("%s[%d]", what, i), err)
+				continue
+			}
+			out = append(out, n)
 		}
-		if err != nil {
-			internal(fmt.Sprintf("notes[%d]", i), err)
-			continue
-		}
-		r.Wiring.Notes = append(r.Wiring.Notes, n)
+		return out
 	}
+	r.Wiring.Notes = texts("notes", p.Notes)
+	r.Wiring.Warnings = texts("warnings", p.Warnings)
 
 	for _, chart := range sortedKeys(p.Charts) {
 		ch := p.Charts[chart]

@@ -30,6 +30,7 @@ type goldenDoc struct {
 	Generated          []goldenGenerated      `json:"generated,omitempty"`
 	Charts             map[string]goldenChart `json:"charts,omitempty"`
 	Notes              []string               `json:"notes,omitempty"`
+	Warnings           []string               `json:"warnings,omitempty"`
 }
 
 type goldenInput struct {
@@ -76,7 +77,7 @@ func toGolden(in preset.Input, r *preset.Resolved) goldenDoc {
 		Input:       goldenInput(in),
 		DisplayName: r.DisplayName, CallbackURLs: r.CallbackURLs,
 		LogoutCallbackURLs: r.LogoutCallbackURLs, PKCE: r.PKCE,
-		SecretTemplates: r.Wiring.SecretTemplates, Notes: r.Wiring.Notes,
+		SecretTemplates: r.Wiring.SecretTemplates, Notes: r.Wiring.Notes, Warnings: r.Wiring.Warnings,
 	}
 	if r.Requires != (preset.Requires{}) {
 		doc.Requires = &r.Requires

@@ -76,6 +76,9 @@ type Preset struct {
 	Charts map[string]ChartSpec `json:"charts,omitempty"`
 	// Notes are manual app-side steps and caveats, reported as info results.
 	Notes []string `json:"notes,omitempty"`
+	// Warnings are caveats that can lose data or break a login (Immich's config file replaces
+	// every system setting), reported as warning results.
+	Warnings []string `json:"warnings,omitempty"`
 	// Evidence says where in the app's own source each key and callback is read (evidence.go).
 	Evidence Evidence `json:"evidence"`
 	// PublicURL says how the app's redirects stay right behind a TLS-terminating ingress.

@@ -67,6 +67,8 @@ type Wiring struct {
 	Charts map[string]ChartWiring
 	// Notes are manual app-side steps (client-only presets), reported as info results.
 	Notes []string
+	// Warnings are caveats that can lose data or break a login, reported as warning results.
+	Warnings []string
 }
 
 // EnvVar is one environment variable of the app container.
