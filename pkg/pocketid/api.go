@@ -17,7 +17,7 @@ const pageSize = 100
 func (c *Client) Healthy(ctx context.Context) error {
 	u := *c.base
 	u.Path = c.base.Path + "/healthz"
-	status, _, body, err := c.once(ctx, request{method: http.MethodGet, path: "/healthz", noAuth: true}, u.String(), nil, "")
+	status, header, body, err := c.once(ctx, request{method: http.MethodGet, path: "/healthz", noAuth: true}, u.String(), nil, "")
 	if err != nil {
 		var re *RedirectError
 		if errors.As(err, &re) {
@@ -27,8 +27,11 @@ func (c *Client) Healthy(ctx context.Context) error {
 		return &TransportError{Method: http.MethodGet, Path: "/healthz", Err: err}
 	}
 	if status < 200 || status >= 300 {
-		ae := DecodeAPIError(status, nil, body)
+		ae := DecodeAPIError(status, header, body)
 		ae.Method, ae.Path = http.MethodGet, "/healthz"
+		if status == http.StatusTooManyRequests {
+			ae.retryAfter = retryAfter(header, c.now())
+		}
 		return ae
 	}
 	return nil
@@ -57,6 +60,10 @@ func (c *Client) WaitHealthy(ctx context.Context) error {
 			return err
 		}
 		wait := backoff.Step()
+		if ae != nil && ae.retryAfter > wait {
+			// The limiter counts /healthz too: coming back early only earns another 429.
+			wait = ae.retryAfter
+		}
 		c.log.Warn("waiting for pocket id to be healthy", "attempt", attempt, "wait", wait.Round(time.Millisecond).String(), "error", err.Error())
 		if serr := c.sleep(ctx, wait); serr != nil {
 			return fmt.Errorf("waiting for pocket id to be healthy: %w (last error: %w)", serr, err)

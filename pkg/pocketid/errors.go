@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -51,6 +52,9 @@ type APIError struct {
 	// AfterLostAnswer: an earlier attempt of the same request got no answer, so it may have
 	// been applied; a 409 then most likely means "done by us", not "done by someone else".
 	AfterLostAnswer bool
+
+	// retryAfter is the wait a 429 asked for (Retry-After), for callers that retry it.
+	retryAfter time.Duration
 }
 
 // FieldError is one entry of details.fields.

@@ -172,10 +172,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	defer cancel()
 	res, err := Run(ctx, docs, Options{Client: api, Plan: *plan, Strict: *strict, Logger: log, Now: env.Now})
 	if err != nil {
-		cause := CauseRefused
-		if pocketid.IsTransient(err) {
-			cause = CauseUnavailable
-		}
+		cause := causeOf(err)
 		attrs := append([]any{"status", "failed", "cause", cause, "retryable", cause == CauseUnavailable}, errorAttrs(err)...)
 		log.Error("pocket id unusable", attrs...)
 		if cause == CauseUnavailable {

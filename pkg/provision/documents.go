@@ -213,6 +213,11 @@ func Validate(c *v1alpha1.OIDCClient) field.ErrorList {
 			errs = append(errs, field.Required(spec.Child("secret", "file"), ""))
 		}
 	}
+	for i, req := range s.Requirements {
+		if _, ok := requirementSettings[req]; !ok {
+			errs = append(errs, field.NotSupported(spec.Child("requirements").Index(i), req, []string{v1alpha1.RequirementEmailsVerified}))
+		}
+	}
 	if s.Secret != nil && s.Secret.RotationOverlap != nil && s.Secret.RotationOverlap.Duration < 0 {
 		errs = append(errs, field.Invalid(spec.Child("secret", "rotationOverlap"), s.Secret.RotationOverlap.Duration.String(), "must not be negative"))
 	}
