@@ -276,6 +276,10 @@ func TestCrashBetweenCreateAndSecret(t *testing.T) {
 	if res.Clients[0].Outcome != Updated {
 		t.Errorf("outcome %s, want updated (the client existed)", res.Clients[0].Outcome)
 	}
+	// The state only an interrupted run leaves is recognised, and the recovery said.
+	if res.Clients[0].Recovered == "" || res.Summary.Recovered != 1 || !strings.Contains(e.logs.String(), `"msg":"recovered","client":"immich"`) {
+		t.Errorf("recovery not reported: %+v\n%s", res.Summary, e.logs.String())
+	}
 	faultScenarios[0].check(t, e)
 	e.assertNoop(docs)
 }

@@ -1,0 +1,95 @@
+package provision
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/endsys/pocketid-oidc/pkg/pocketid/pocketidtest"
+)
+
+// lineWith returns the last JSON log line whose msg is msg.
+func lineWith(t *testing.T, out, msg string) map[string]any {
+	t.Helper()
+	var found map[string]any
+	for _, l := range jsonLines(t, out) {
+		if l["msg"] == msg {
+			found = l
+		}
+	}
+	return found
+}
+
+// TestGroupCreatedAfterFailedRun: the first run finds no group "family". It writes nothing,
+// names the cause in a structured line and exits 1 (a person must act). Once the group exists
+// the next run converges and its summary says so.
+func TestGroupCreatedAfterFailedRun(t *testing.T) {
+	e := newCmdEnv(t, pocketidtest.Options{})
+	e.secretFile("immich", secretA)
+	dir := e.clientsDir(map[string]string{"immich": immichYAML})
+
+	code, out, _ := e.main("-f", dir)
+	if code != ExitFailed {
+		t.Fatalf("exit %d, want %d\n%s", code, ExitFailed, out)
+	}
+	failed := lineWith(t, out, "client failed")
+	if failed == nil || failed["cause"] != "group_missing" || failed["retryable"] != false ||
+		!strings.Contains(str(failed["error"]), `spec.allowedGroups[0]: Not found: group "family" does not exist`) {
+		t.Errorf("failure line %v", failed)
+	}
+	summary := lineWith(t, out, "summary")
+	if summary["status"] != "failed" || summary["causes"] != "group_missing" || summary["level"] != "ERROR" {
+		t.Errorf("summary %v", summary)
+	}
+	if w := e.srv.Writes(); w != 0 {
+		t.Errorf("%d writes before the group existed", w)
+	}
+
+	e.srv.AddGroup("family")
+	code, out, _ = e.main("-f", dir)
+	if code != ExitOK {
+		t.Fatalf("after the group was created: exit %d\n%s", code, out)
+	}
+	if s := lineWith(t, out, "summary"); s["status"] != "converged" || s["created"] != 1.0 {
+		t.Errorf("summary %v", s)
+	}
+	e.assertSecret("immich", secretA)
+	e.assertNoop(e.docs(immichYAML))
+}
+
+// TestSecretRotatedInTheStore: ESO writes a new value into the mounted Secret; the next run
+// (Job or CronJob) registers it, keeps the old one for the overlap, and a run after that
+// changes nothing.
+func TestSecretRotatedInTheStore(t *testing.T) {
+	e := newCmdEnv(t, pocketidtest.Options{})
+	e.srv.AddGroup("family")
+	e.secretFile("immich", secretA)
+	dir := e.clientsDir(map[string]string{"immich": immichYAML})
+	if code, out, _ := e.main("-f", dir); code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	e.secretFile("immich", secretB)
+	code, out, _ := e.main("-f", dir)
+	if code != ExitOK || lineWith(t, out, "client done")["outcome"] != "updated" || lineWith(t, out, "rotation overlap running") == nil {
+		t.Fatalf("rotation run: exit %d\n%s", code, out)
+	}
+	e.assertSecret("immich", secretB)
+	if valid, _ := e.srv.HasSecret("immich", secretA); !valid {
+		t.Error("the old secret went before the overlap passed")
+	}
+	e.assertNoop(e.docs(immichYAML))
+}
+
+// TestTimeoutNeedsAUnit: "--timeout 5" says what is wrong, not "parse error".
+func TestTimeoutNeedsAUnit(t *testing.T) {
+	e := newCmdEnv(t, pocketidtest.Options{})
+	for arg, want := range map[string]string{
+		"5":    `"5" has no unit: write 5s for seconds or 5m for minutes`,
+		"1.5":  `"1.5" has no unit: write 1.5s for seconds or 1.5m for minutes`,
+		"soon": `"soon" is not a duration: write e.g. 90s, 5m or 1h`,
+	} {
+		code, _, stderr := e.main("-f", "x", "--timeout", arg)
+		if code != ExitUsage || !strings.Contains(stderr, want) || strings.Contains(stderr, "parse error") {
+			t.Errorf("--timeout %s: exit %d, stderr %s", arg, code, stderr)
+		}
+	}
+}
