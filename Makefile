@@ -29,8 +29,10 @@ define TOOLS_ENV
 KUSTOMIZE=$$($(TOOLS) kustomize)
 CONTROLLER_GEN=$$($(TOOLS) controller-gen)
 KUBEBUILDER_ASSETS=$$($(TOOLS) kubebuilder-assets)
+UPSTREAM_CRDS=$$($(TOOLS) crds)
+ACTIONLINT=$$($(TOOLS) actionlint)
 POCKETID_OIDC_BIN=$(CURDIR)/$(BIN)
-export KUSTOMIZE CONTROLLER_GEN KUBEBUILDER_ASSETS POCKETID_OIDC_BIN
+export KUSTOMIZE CONTROLLER_GEN KUBEBUILDER_ASSETS UPSTREAM_CRDS ACTIONLINT POCKETID_OIDC_BIN
 endef
 
 .PHONY: all build demo test fmt-check vet fuzz bench lint schema docs image tools clean

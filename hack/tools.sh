@@ -3,10 +3,11 @@
 # the repo, so a fresh clone (or CI on the same machine) pays each build once per machine.
 # Needs only Go and the Go module proxy.
 #
-#   hack/tools.sh kustomize|etcd|kube-apiserver|kubebuilder-assets|controller-gen|staticcheck|all
+#   hack/tools.sh kustomize|etcd|kube-apiserver|kubebuilder-assets|controller-gen|staticcheck|actionlint|crds|all
 #
 # Prints the absolute path of the installed binary (kubebuilder-assets: of the directory holding
-# etcd and kube-apiserver; all: of the cache directory). Progress goes to stderr.
+# etcd and kube-apiserver; crds: of the directory holding the upstream CRDs; all: of the cache
+# directory). Progress goes to stderr.
 #
 # Cache: $POCKETID_OIDC_TOOLS, default ${XDG_CACHE_HOME:-~/.cache}/pocketid-oidc/tools.
 # Every tool lives in <name>-<version>/ and that directory only ever appears by an atomic rename
@@ -26,6 +27,32 @@ ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
 KUBERNETES_VERSION=${KUBERNETES_VERSION:-v1.37.2}
 CONTROLLER_TOOLS_VERSION=${CONTROLLER_TOOLS_VERSION:-v0.23.0}
 STATICCHECK_VERSION=${STATICCHECK_VERSION:-v0.8.2}
+ACTIONLINT_VERSION=${ACTIONLINT_VERSION:-v1.7.12}
+
+# Upstream CRDs the tests install into the test API server and check rendered objects against,
+# taken unmodified from the controllers' own Go modules: MODULE VERSION DIRECTORY FILE...
+# Versions: the Flux 2.9 line (helm-controller v1.6, source- and kustomize-controller v1.9; the
+# v1.10 lines need Go 1.27), the newest External Secrets release on the proxy, and the Gateway
+# API release Envoy Gateway v1.9.1 itself requires. Only the files listed are copied.
+CRD_SOURCES="
+github.com/fluxcd/helm-controller v1.6.2 config/crd/bases
+  helm.toolkit.fluxcd.io_helmreleases.yaml
+github.com/fluxcd/source-controller v1.9.6 config/crd/bases
+  source.toolkit.fluxcd.io_gitrepositories.yaml source.toolkit.fluxcd.io_ocirepositories.yaml
+  source.toolkit.fluxcd.io_helmrepositories.yaml source.toolkit.fluxcd.io_helmcharts.yaml
+  source.toolkit.fluxcd.io_buckets.yaml
+github.com/fluxcd/kustomize-controller v1.9.6 config/crd/bases
+  kustomize.toolkit.fluxcd.io_kustomizations.yaml
+github.com/external-secrets/external-secrets v1.3.2 config/crds/bases
+  external-secrets.io_externalsecrets.yaml external-secrets.io_pushsecrets.yaml
+  external-secrets.io_secretstores.yaml external-secrets.io_clustersecretstores.yaml
+  generators.external-secrets.io_passwords.yaml
+sigs.k8s.io/gateway-api v1.6.1 config/crd/standard
+  gateway.networking.k8s.io_gatewayclasses.yaml gateway.networking.k8s.io_gateways.yaml
+  gateway.networking.k8s.io_httproutes.yaml gateway.networking.k8s.io_referencegrants.yaml
+github.com/envoyproxy/gateway v1.9.1 charts/gateway-helm/charts/crds/crds/generated
+  gateway.envoyproxy.io_securitypolicies.yaml gateway.envoyproxy.io_backends.yaml
+"
 
 SELF=$(cd "$(dirname "$0")" && pwd -P)/$(basename "$0")
 TOOLS_DIR=${POCKETID_OIDC_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/pocketid-oidc/tools}
@@ -172,19 +199,70 @@ _link_assets() {
   publish "$tmp" "$dir"
 }
 
+# upstream_crds: the files of CRD_SOURCES in one flat directory (envtest's CRDDirectoryPaths),
+# keyed by a hash of the list, so changing a pin or a file installs a new directory.
+upstream_crds() {
+  local dir
+  dir="$TOOLS_DIR/upstream-crds-$(printf '%s' "$CRD_SOURCES" | sha256sum | cut -c1-12)"
+  [ -f "$dir/.complete" ] || locked upstream-crds _upstream_crds "$dir"
+  echo "$dir"
+}
+_upstream_crds() {
+  local dir=$1 word module="" version="" src="" json
+  [ -f "$dir/.complete" ] && return 0
+  log "downloading upstream CRDs (once per machine)"
+  tmp=$(scratch upstream-crds) # not local: the EXIT trap runs after this function has returned
+  trap 'rm -rf "$tmp"' EXIT
+  # A throwaway module, so that no go.mod above the cache directory takes part.
+  mkdir "$tmp/.mod"
+  printf 'module build/crds\n\ngo 1.26\n' >"$tmp/.mod/go.mod"
+  {
+    echo "Upstream CRDs, unmodified, from the Go modules below (hack/tools.sh crds)."
+    echo
+  } >"$tmp/SOURCES"
+  for word in $CRD_SOURCES; do
+    if [[ $word == *.yaml ]]; then
+      [ -n "$src" ] || { log "CRD_SOURCES: $word before any module"; return 1; }
+      cp "$src/$word" "$tmp/$word"
+      chmod 644 "$tmp/$word" # the module cache is read-only
+      echo "  $word" >>"$tmp/SOURCES"
+    elif [ -z "$module" ]; then
+      module=$word
+    elif [ -z "$version" ]; then
+      version=$word
+    else
+      if ! json=$(cd "$tmp/.mod" && GOFLAGS=-mod=mod go mod download -json "$module@$version"); then
+        log "go mod download -json $module@$version failed:"
+        echo "$json" >&2
+        return 1
+      fi
+      src=$(sed -n 's/^\t"Dir": "\(.*\)",$/\1/p' <<<"$json")/$word
+      [ -d "$src" ] || { log "$module@$version has no directory $word"; return 1; }
+      echo "$module $version $word:" >>"$tmp/SOURCES"
+      module="" version=""
+    fi
+  done
+  rm -rf "$tmp/.mod"
+  publish "$tmp" "$dir"
+}
+
 case "${1:-all}" in
   kustomize) go_install kustomize "$KUSTOMIZE_VERSION" sigs.k8s.io/kustomize/kustomize/v5 ;;
   controller-gen) go_install controller-gen "$CONTROLLER_TOOLS_VERSION" sigs.k8s.io/controller-tools/cmd/controller-gen ;;
   staticcheck) go_install staticcheck "$STATICCHECK_VERSION" honnef.co/go/tools/cmd/staticcheck ;;
+  actionlint) go_install actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint ;;
+  crds) upstream_crds ;;
   etcd) install_etcd ;;
   kube-apiserver) install_kube_apiserver ;;
   kubebuilder-assets) kubebuilder_assets ;;
-  _go_install | _build_main | _link_assets) step=$1; shift; "$step" "$@" ;;
+  _go_install | _build_main | _link_assets | _upstream_crds) step=$1; shift; "$step" "$@" ;;
   all)
     "$BASH" "$SELF" kustomize >/dev/null
     "$BASH" "$SELF" controller-gen >/dev/null
     "$BASH" "$SELF" staticcheck >/dev/null
+    "$BASH" "$SELF" actionlint >/dev/null
+    "$BASH" "$SELF" crds >/dev/null
     "$BASH" "$SELF" kubebuilder-assets >/dev/null
     echo "$TOOLS_DIR" ;;
-  *) echo "usage: $0 kustomize|etcd|kube-apiserver|kubebuilder-assets|controller-gen|staticcheck|all" >&2; exit 2 ;;
+  *) echo "usage: $0 kustomize|etcd|kube-apiserver|kubebuilder-assets|controller-gen|staticcheck|actionlint|crds|all" >&2; exit 2 ;;
 esac

@@ -15,7 +15,7 @@ import (
 	"github.com/endsys/pocketid-oidc/pkg/preset"
 )
 
-// inScope is every app of shared/reference/apps.md the catalog must carry, by delivery.
+// inScope is every app the catalog must carry, by delivery.
 var inScope = map[string]preset.Delivery{
 	"grafana": "env", "paperless-ngx": "json", "tandoor": "json", "mealie": "env", "miniflux": "env",
 	"open-webui": "env", "outline": "env", "vikunja": "env", "karakeep": "env", "linkding": "env",
@@ -380,7 +380,7 @@ secretEnv:
 	}
 }
 
-// TestRequiredAppSettings pins the values shared/reference/apps.md says each app needs besides
+// TestRequiredAppSettings pins the values each app needs besides
 // the OIDC ones; an app without them shows a login button that never works.
 func TestRequiredAppSettings(t *testing.T) {
 	app := func(n string) string { return "https://" + n + ".${SECRET_DOMAIN}" }

@@ -1,12 +1,13 @@
 // Package e2e holds the end-to-end tests: the real kustomize binary over examples/, a real
-// kube-apiserver (envtest) that must accept every rendered object, Flux's own envsubst over the
-// rendered output, and a kpt-style render of examples/kpt.
+// kube-apiserver (envtest) that must accept every rendered object and the Flux objects of
+// examples/flux/flux, Flux's own envsubst over the rendered output, a kpt-style render of
+// examples/kpt, and actionlint over every GitHub workflow of the repository.
 //
-// Tools come from the environment the Makefile sets (`make test`): KUSTOMIZE, KUBEBUILDER_ASSETS
-// and POCKETID_OIDC_BIN. A test whose tool is unset skips, except under CI=true, where it fails:
-// a CI run that silently tested nothing would look green.
-//
-// The shared reference directory (upstream CRDs) is $POCKETID_OIDC_SHARED, else <repo>/../shared.
+// Tools come from the environment the Makefile sets (`make test`, TOOLS_ENV): KUSTOMIZE,
+// KUBEBUILDER_ASSETS, UPSTREAM_CRDS (the Flux, External Secrets, Gateway API and Envoy Gateway
+// CRDs, pinned, from the Go module proxy), ACTIONLINT and POCKETID_OIDC_BIN, all installed by
+// hack/tools.sh. A test whose tool is unset fails with the command that installs it; none skips,
+// so a run that tested nothing cannot look green.
 //
 // Example conventions the tests rely on:
 //   - A directory under examples/ with a kustomization.yaml and a sibling rendered.yaml is an

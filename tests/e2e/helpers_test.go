@@ -20,30 +20,30 @@ import (
 // updateRendered rewrites committed expected output instead of comparing with it.
 var updateRendered = os.Getenv("UPDATE_RENDERED") == "1"
 
-// requireEnv returns the value of a tool variable the Makefile sets. Unset, the test skips, or
-// fails under CI=true, where a skipped end-to-end test would hide a broken pipeline.
-func requireEnv(t testing.TB, name string) string {
-	t.Helper()
-	v := os.Getenv(name)
-	if v != "" {
-		return v
-	}
-	msg := fmt.Sprintf("%s is not set; run the tests through `make test`, which installs the tools and sets it", name)
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + " (CI=true: a missing tool is a failure, not a skip)")
-	}
-	t.Skip(msg)
-	return ""
+// toolInstall says, for each tool variable the Makefile sets (TOOLS_ENV), how to set it by hand
+// from the repository root.
+var toolInstall = map[string]string{
+	"KUSTOMIZE":          "export KUSTOMIZE=$(hack/tools.sh kustomize)",
+	"KUBEBUILDER_ASSETS": "export KUBEBUILDER_ASSETS=$(hack/tools.sh kubebuilder-assets)",
+	"UPSTREAM_CRDS":      "export UPSTREAM_CRDS=$(hack/tools.sh crds)",
+	"ACTIONLINT":         "export ACTIONLINT=$(hack/tools.sh actionlint)",
+	"POCKETID_OIDC_BIN":  "make build && export POCKETID_OIDC_BIN=$PWD/bin/pocketid-oidc",
 }
 
-// skipOrFail skips outside CI and fails under CI=true, for prerequisites other than tool vars.
-func skipOrFail(t testing.TB, format string, args ...any) {
+// requireEnv returns the value of a tool variable the Makefile sets. Unset, the test fails with
+// the command that installs the tool: a skipped end-to-end test would let a run that tested
+// nothing look green, on a laptop as much as in CI.
+func requireEnv(t testing.TB, name string) string {
 	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + " (CI=true: failing instead of skipping)")
+	if v := os.Getenv(name); v != "" {
+		return v
 	}
-	t.Skip(msg)
+	how, ok := toolInstall[name]
+	if !ok {
+		how = "see the Makefile's TOOLS_ENV"
+	}
+	t.Fatalf("%s is not set: run the tests through `make test`, which installs the tools and sets it, or: %s", name, how)
+	return ""
 }
 
 var repoRootOnce = sync.OnceValues(func() (string, error) {
@@ -67,15 +67,14 @@ func repoRoot(t testing.TB) string {
 	return root
 }
 
-// sharedDir is the shared reference directory; CI puts a copy of it beside the clone.
-func sharedDir(t testing.TB) string {
+// upstreamCRDs is the directory of the upstream CRDs (Flux, External Secrets, Gateway API, Envoy
+// Gateway) that `hack/tools.sh crds` downloads, pinned, from the Go module proxy.
+func upstreamCRDs(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("POCKETID_OIDC_SHARED")
-	if dir == "" {
-		dir = filepath.Join(repoRoot(t), "..", "shared")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "crds")); err != nil {
-		skipOrFail(t, "shared reference directory not found (set POCKETID_OIDC_SHARED): %v", err)
+	dir := requireEnv(t, "UPSTREAM_CRDS")
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("UPSTREAM_CRDS=%s holds no CRD (%v); `hack/tools.sh crds` installs them", dir, err)
 	}
 	return dir
 }

@@ -16,8 +16,8 @@ import (
 // kptRender does what `kpt fn render --allow-exec` does with a one-mutator pipeline, as far as
 // the function can tell: every package file (the Kptfile and the config file included) becomes
 // an item carrying its path and index, the config file is also the functionConfig, and the
-// output items are written back to files by their path annotation. The kpt CLI itself cannot be
-// installed here (see shared/reference/krm-and-gitops.md).
+// output items are written back to files by their path annotation. The kpt CLI itself is not
+// installed by hack/tools.sh: a module its build requires is not served by the module proxy.
 //
 // It writes into an empty dst, so objects the function drops disappear, as in kpt.
 func kptRender(t testing.TB, bin, src, dst string) {

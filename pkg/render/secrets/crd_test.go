@@ -16,21 +16,17 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 )
 
-// crdDir is the upstream CRD directory of the shared reference directory, found like the e2e
-// tests find it: $POCKETID_OIDC_SHARED, else the "shared" directory beside the clone. Without
-// it the schema checks skip, except under CI=true, where they fail.
+// crdDir is the directory of the pinned upstream CRDs `hack/tools.sh crds` installs; the
+// Makefile exports it as UPSTREAM_CRDS. Unset, the schema checks fail with the command that
+// installs it: a skipped check would hide a shape the real API server refuses.
 func crdDir(t *testing.T) string {
 	t.Helper()
-	shared := os.Getenv("POCKETID_OIDC_SHARED")
-	if shared == "" {
-		shared = filepath.Join("..", "..", "..", "..", "shared")
+	dir := os.Getenv("UPSTREAM_CRDS")
+	if dir == "" {
+		t.Fatal("UPSTREAM_CRDS is not set: run the tests through `make test`, or: export UPSTREAM_CRDS=$(hack/tools.sh crds)")
 	}
-	dir := filepath.Join(shared, "crds")
 	if _, err := os.Stat(filepath.Join(dir, "external-secrets.io_externalsecrets.yaml")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("upstream CRDs not found (set POCKETID_OIDC_SHARED): %v", err)
-		}
-		t.Skipf("upstream CRDs not found (set POCKETID_OIDC_SHARED): %v", err)
+		t.Fatalf("UPSTREAM_CRDS: %v (`hack/tools.sh crds` installs the CRDs)", err)
 	}
 	return dir
 }

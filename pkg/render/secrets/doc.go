@@ -27,6 +27,6 @@
 //   - refreshInterval is 1h: a secret rotated in the store reaches the app within an hour.
 //   - Public clients have no secret: the caller renders nothing from here for them.
 //
-// The tests check the shapes against the upstream CRDs of the shared reference directory
-// ($POCKETID_OIDC_SHARED, default: "shared" beside the clone).
+// The tests check the shapes against the pinned upstream CRDs (`hack/tools.sh crds`,
+// $UPSTREAM_CRDS).
 package secrets
