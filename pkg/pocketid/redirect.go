@@ -23,7 +23,7 @@ func (e *RedirectError) Error() string {
 	if e.LocationHost != "" {
 		to = "to host " + e.LocationHost
 	}
-	return fmt.Sprintf("pocket id: %s %s: answered %d %s redirecting %s; redirects are not followed, so the API key only goes to %s (set POCKETID_URL to the address Pocket ID answers on itself)",
+	return fmt.Sprintf("pocket id: %s %s: answered %d %s, pointing %s; redirects are not followed, so the API key only goes to %s (set POCKETID_URL to the address Pocket ID answers on itself)",
 		e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode), to, e.Origin)
 }
 

@@ -15,17 +15,26 @@
 //     over it: description, logos, token lifetimes, federated identities, PAR, skipConsent...
 //     survive. Groups are set before the client is restricted, and a client is never left
 //     restricted to no group.
-//   - The secret file's value is registered unless a usable secret with its 4-character prefix
-//     exists; several such secrets are disambiguated with a client_credentials request. After a
-//     rotation the client's other secrets are removed once ours is older than the rotation
-//     overlap (default 24h; 0 = at once), unless retainOld. Duplicates of our value (two runs
-//     at once, a retried POST) converge on the oldest copy. Public clients get no secret.
+//   - The secret file's value is proven, never assumed from the 4-character prefix Pocket ID
+//     lists: when a usable secret has its prefix, a client_credentials request at the token
+//     endpoint says whether Pocket ID accepts the value; otherwise (or when it does not) the
+//     value is registered. After a rotation the client's other secrets are removed once ours
+//     is older than the rotation overlap (default 24h; 0 = at once), unless retainOld. When
+//     several secrets share our prefix, which one is ours is unknown: after the overlap the
+//     value is registered once more and every older secret goes. Duplicates of our value (two
+//     runs at once, a retried POST) converge on the oldest copy. Public clients get no secret.
 //     Before Pocket ID 2.14 there is one secret per client: it is replaced at once.
+//   - requirements (e.g. emailsVerified) are checked against Pocket ID's application
+//     configuration: a warning, or with Strict a failure before any write.
+//
+// No secret value, nor any part of one, appears in a log line, an error or the plan.
 //
 // Every step re-reads before it writes and treats "already there" answers (409 on create, 404
 // on delete) as progress, so a run killed anywhere is completed by the next one and two runs
-// at once (the Job and the CronJob) end in the same state. An unchanged client costs one GET;
-// Plan mode writes nothing.
+// at once (the Job and the CronJob) end in the same state; a create whose answer was lost is
+// still reported as created. Failures carry a Cause; a run whose failures are all transient
+// (Pocket ID unavailable) exits 3, so retries can tell "wait" from "fix". An unchanged
+// confidential client costs a GET and a token request; Plan mode writes nothing.
 //
 // Main is the command: flags, environment, exit codes and logs are described in
 // docs/provision.md.
