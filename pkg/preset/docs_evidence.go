@@ -12,6 +12,7 @@ var publicURLWords = map[PublicURLMode]string{
 	PublicURLForwardedHeaders: "the app is made to trust X-Forwarded-* headers",
 	PublicURLRequestHost:      "the app builds redirects from the request",
 	PublicURLAbsolute:         "the callback is configured as an absolute URL",
+	PublicURLAppSetting:       "the app's own public-URL setting, which the manual step names",
 }
 
 // writeProvenance writes the version checked, the public-URL handling and the requirements.

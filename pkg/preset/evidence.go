@@ -112,9 +112,9 @@ func (p *Preset) evidenceShape() []string {
 		check("evidence.minVersion", e.MinVersion)
 	}
 	switch p.PublicURL.Mode {
-	case "", PublicURLSetting, PublicURLForwardedHeaders, PublicURLRequestHost, PublicURLAbsolute:
+	case "", PublicURLSetting, PublicURLForwardedHeaders, PublicURLRequestHost, PublicURLAbsolute, PublicURLAppSetting:
 	default:
-		errs = append(errs, fmt.Sprintf("publicURL.mode %q is not one of setting, forwarded-headers, request-host, absolute", p.PublicURL.Mode))
+		errs = append(errs, fmt.Sprintf("publicURL.mode %q is not one of setting, forwarded-headers, request-host, absolute, app-setting", p.PublicURL.Mode))
 	}
 	if p.PublicURL.Evidence != "" {
 		check("publicURL.evidence", p.PublicURL.Evidence)
@@ -175,17 +175,20 @@ func (p *Preset) publicURLGaps(setKeys map[string]bool) []string {
 	var gaps []string
 	u := p.PublicURL
 	if u.Mode == "" {
-		return []string{"publicURL.mode is required: setting, forwarded-headers, request-host or absolute"}
+		return []string{"publicURL.mode is required: setting, forwarded-headers, request-host, absolute or app-setting"}
 	}
 	if strings.TrimSpace(u.Evidence) == "" {
 		gaps = append(gaps, "publicURL.evidence is required")
 	}
-	if u.Mode == PublicURLRequestHost {
+	if u.Mode == PublicURLAppSetting && p.Delivery != DeliveryClientOnly {
+		gaps = append(gaps, "publicURL.mode app-setting is for client-only presets: set the app's public URL instead")
+	}
+	if u.Mode == PublicURLRequestHost || u.Mode == PublicURLAppSetting {
 		if len(u.Keys) > 0 {
-			gaps = append(gaps, "publicURL.keys must be empty for request-host")
+			gaps = append(gaps, fmt.Sprintf("publicURL.keys must be empty for %s", u.Mode))
 		}
 		if ref, _ := ParseReference(u.Evidence); ref.Text == "" {
-			gaps = append(gaps, "publicURL.evidence: for request-host, say after the path how the scheme is handled")
+			gaps = append(gaps, fmt.Sprintf("publicURL.evidence: for %s, say after the path how the redirect gets the public scheme and host", u.Mode))
 		}
 		return gaps
 	}

@@ -74,7 +74,8 @@ func TestEvidenceGaps(t *testing.T) {
 		{"no publicURL", "publicURL:\n  mode: setting\n  keys: [A]\n  evidence: conf.go\n", "", "publicURL.mode is required"},
 		{"publicURL key not set", "keys: [A]", "keys: [NOPE]", "publicURL.keys: NOPE is not set by the preset"},
 		{"publicURL without keys", "  keys: [A]\n", "", "publicURL.keys: name the keys"},
-		{"request-host without how", "mode: setting\n  keys: [A]\n", "mode: request-host\n", "say after the path how the scheme is handled"},
+		{"request-host without how", "mode: setting\n  keys: [A]\n", "mode: request-host\n", "say after the path how the redirect gets"},
+		{"app-setting on an env preset", "mode: setting\n  keys: [A]\n  evidence: conf.go", "mode: app-setting\n  evidence: conf.go ROOT_URL", "app-setting is for client-only presets"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

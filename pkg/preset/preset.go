@@ -117,12 +117,16 @@ const (
 	PublicURLRequestHost PublicURLMode = "request-host"
 	// PublicURLAbsolute: the callback itself is configured as an absolute URL.
 	PublicURLAbsolute PublicURLMode = "absolute"
+	// PublicURLAppSetting: client-only presets only; the app builds the redirect from its own
+	// public-URL setting (Gitea's ROOT_URL), which the preset cannot set and the notes name.
+	PublicURLAppSetting PublicURLMode = "app-setting"
 )
 
 // PublicURL says how redirects stay right behind a TLS-terminating ingress.
 type PublicURL struct {
 	Mode PublicURLMode `json:"mode"`
-	// Keys are the keys the preset sets that implement it; empty for request-host.
+	// Keys are the keys the preset sets that implement it; empty for request-host and
+	// app-setting.
 	Keys []string `json:"keys,omitempty"`
 	// Evidence is a reference like those of Evidence.Keys.
 	Evidence string `json:"evidence"`
