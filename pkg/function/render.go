@@ -1,0 +1,176 @@
+package function
+
+// Rendering the objects every integration needs: its client secret's ExternalSecrets, the
+// preset's generated values, and its provisioning ConfigMap and Job (shared.go: the objects a
+// provisioning namespace shares).
+
+import (
+	"fmt"
+	"path"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
+	"github.com/endsys/pocketid-oidc/pkg/render/provisioning"
+	"github.com/endsys/pocketid-oidc/pkg/render/secrets"
+)
+
+// desiredObject is one rendered object and the integration it belongs to (nil: shared).
+type desiredObject struct {
+	key   string
+	node  *yaml.RNode
+	owner *integration
+	path  string // kpt file for a new object
+}
+
+// render builds every object the integrations need, in a deterministic order.
+func (r *rendering) render() []desiredObject {
+	d := &desiredSet{r: r, index: map[string]int{}}
+	shared := newSharedObjects()
+	for _, in := range r.integrations {
+		if !in.ok {
+			continue
+		}
+		file := r.fileFor(in.obj, in.api.Name+"-oidc.yaml")
+		apiKey := v1alpha1.KeyRef{Name: secrets.APIKeySecretName, Key: v1alpha1.DefaultAPIKeySecretKey}
+		if ref := in.provider.APIKey.SecretRef; ref != nil {
+			apiKey = *ref
+		}
+		r.renderSecrets(d, in, file)
+		pc, ok := r.renderProvisioning(d, in, file, apiKey)
+		if ok {
+			r.share(d, shared, in, pc, apiKey)
+		}
+	}
+	r.renderCronJobs(d, shared)
+	return d.out
+}
+
+// renderSecrets adds the ExternalSecrets of the client secret (and its seed, with generate)
+// and the Secret of the preset's generated values.
+func (r *rendering) renderSecrets(d *desiredSet, in *integration, file string) {
+	s := in.api.Spec
+	var templates map[string]string
+	if in.resolved != nil {
+		templates = in.resolved.Wiring.SecretTemplates
+	}
+	client := secrets.Client{
+		Integration: in.api.Name,
+		Namespace:   in.api.Namespace,
+		StoreRef:    *in.provider.SecretStoreRef,
+		SecretName:  s.Secret.Name,
+		RemoteKey:   s.Secret.RemoteKey,
+		ClientID:    s.Client.ID,
+		Templates:   templates,
+	}
+	if in.present() && !in.public() {
+		d.add(in, file, secrets.ExternalSecret(client))
+		if s.Secret.Generate {
+			d.add(in, file, secrets.Seed(client)...)
+		}
+		if in.provNS != in.api.Namespace {
+			// The Job cannot mount a Secret of another namespace: a second copy for it,
+			// without the app's rendered keys.
+			central := client
+			central.Namespace, central.Templates = in.provNS, nil
+			d.add(in, file, secrets.ExternalSecret(central))
+		}
+	}
+	if in.present() && in.resolved != nil {
+		d.add(in, file, secrets.Generated(in.api.Name, in.api.Namespace, in.api.GeneratedSecretName(), in.resolved.Wiring.Generated)...)
+	}
+}
+
+// renderProvisioning adds the ConfigMap and Job that provision the integration's client. It
+// reports false when the resolved client is invalid.
+func (r *rendering) renderProvisioning(d *desiredSet, in *integration, file string, apiKey v1alpha1.KeyRef) (provisioning.Client, bool) {
+	pc := provisioning.Client{
+		Integration:  in.api.Name,
+		Namespace:    in.provNS,
+		Document:     provisioning.NewDocument(provisioning.DocumentInput{Integration: &in.api, Resolved: in.resolved}),
+		Provider:     in.provider,
+		APIKeySecret: apiKey,
+	}
+	if in.present() && !in.public() {
+		pc.SecretName = in.api.Spec.Secret.Name
+	}
+	if errs := v1alpha1.ValidateOIDCClient(pc.Document); len(errs) > 0 {
+		r.report(in.obj, prefixErrs(errs, "the resolved OIDCClient: "), fn.Error)
+		return pc, false
+	}
+	nodes, err := provisioning.Render(pc)
+	if err != nil {
+		r.report(in.obj, field.ErrorList{field.InternalError(field.NewPath("spec"), err)}, fn.Error)
+		return pc, false
+	}
+	d.add(in, file, nodes...)
+	return pc, true
+}
+
+// desiredSet collects the rendered objects: each identity once, never one that is in the input
+// and not ours.
+type desiredSet struct {
+	r     *rendering
+	out   []desiredObject
+	index map[string]int // key -> index in out
+}
+
+func (d *desiredSet) add(owner *integration, file string, nodes ...*yaml.RNode) {
+	r := d.r
+	for _, n := range nodes {
+		k := Key(n)
+		if i, dup := d.index[k]; dup {
+			who := "the provider"
+			if prev := d.out[i]; prev.owner != nil {
+				who = "OIDCIntegration " + prev.owner.id()
+			}
+			r.report(r.configOr(owner), field.ErrorList{field.Invalid(field.NewPath("metadata", "name"), r.configOr(owner).GetName(),
+				fmt.Sprintf("renders %s %s, which %s renders too", n.GetKind(), nsName(n.GetNamespace(), n.GetName()), who))}, fn.Error)
+			continue
+		}
+		if i, ok := r.existing[k]; ok && r.rl.Items[i].GetLabel(v1alpha1.LabelManagedBy) != v1alpha1.ManagedByValue {
+			who := r.configOr(owner)
+			r.report(who, field.ErrorList{field.Invalid(field.NewPath("metadata", "name"), who.GetName(),
+				fmt.Sprintf("would replace %s %s, which is in the input and not managed by pocketid-oidc: rename one of them", n.GetKind(), nsName(n.GetNamespace(), n.GetName())))}, fn.Error)
+			continue
+		}
+		d.index[k] = len(d.out)
+		d.out = append(d.out, desiredObject{key: k, node: n, owner: owner, path: file})
+	}
+}
+
+func prefixErrs(errs field.ErrorList, prefix string) field.ErrorList {
+	out := make(field.ErrorList, 0, len(errs))
+	for _, e := range errs {
+		c := *e
+		c.Detail = prefix + c.Detail
+		out = append(out, &c)
+	}
+	return out
+}
+
+// configOr names the object to blame for a shared object: the integration when there is one,
+// else the functionConfig.
+func (r *rendering) configOr(in *integration) *fn.KubeObject {
+	if in != nil {
+		return in.obj
+	}
+	if r.providerObj != nil {
+		return r.providerObj
+	}
+	return r.rl.FunctionConfig
+}
+
+// fileFor is where kpt writes a new object: next to the integration's own file.
+func (r *rendering) fileFor(o *fn.KubeObject, name string) string {
+	if !r.kpt {
+		return ""
+	}
+	p := o.PathAnnotation()
+	if p == "" {
+		return name
+	}
+	return path.Join(path.Dir(p), name)
+}
