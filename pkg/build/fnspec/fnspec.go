@@ -131,5 +131,14 @@ func setExec(n *yaml.RNode, e Exec) error {
 			return err
 		}
 	}
-	return n.PipeE(yaml.SetAnnotation(specAnnotations[0], string(annotation)))
+	if err := n.PipeE(yaml.SetAnnotation(specAnnotations[0], string(annotation))); err != nil {
+		return err
+	}
+	// A block, as people write it, also where the annotation is new (a container form).
+	v, err := n.Pipe(yaml.Lookup("metadata", "annotations", specAnnotations[0]))
+	if err != nil {
+		return err
+	}
+	v.YNode().Style = yaml.LiteralStyle
+	return nil
 }
