@@ -3,6 +3,7 @@ package preset
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -88,7 +89,7 @@ func (c *Catalog) Markdown() ([]byte, error) {
 	for _, name := range c.Names() {
 		p := c.presets[name]
 		w("| [`%s`](#%s) | %s | %s | %s | %s | %s | %s |\n", p.Name, p.Name, cell(p.DisplayName), p.Delivery,
-			p.Discovery, orDash(p.MinVersion), orDash(p.Evidence.Version),
+			p.Discovery, orDash(p.MinVersion), orDash(shortVersion(p.Evidence.Version)),
 			cell(strings.Join(quoteAll(p.CallbackPaths()), " ")))
 	}
 
@@ -153,6 +154,16 @@ func (c *Catalog) Markdown() ([]byte, error) {
 		}
 	}
 	return b.Bytes(), nil
+}
+
+var commitRE = regexp.MustCompile(`^[0-9a-f]{40}$`)
+
+// shortVersion keeps the table narrow: a commit checked instead of a tag shows as 12 digits.
+func shortVersion(v string) string {
+	if commitRE.MatchString(v) {
+		return v[:12]
+	}
+	return v
 }
 
 func orDash(s string) string {

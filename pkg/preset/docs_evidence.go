@@ -2,6 +2,7 @@ package preset
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -29,7 +30,7 @@ func writeProvenance(w func(string, ...any), p *Preset) {
 		w("; %s\n", e.reference(u.Evidence))
 	}
 	if p.Requires.EmailsVerified {
-		w("- Requires on Pocket ID: emails marked verified (`EMAILS_VERIFIED=true`); the app refuses a false `email_verified` claim\n")
+		w("- Requires on Pocket ID: emails marked verified (`EMAILS_VERIFIED=true`); while `email_verified` is false the app refuses some or all logins (see the notes)\n")
 	}
 }
 
@@ -56,9 +57,20 @@ func (e Evidence) reference(v string) string {
 	if err != nil {
 		return v
 	}
-	s := fmt.Sprintf("[%s](%s)", r.Target, r.URL(e))
+	s := fmt.Sprintf("[%s](%s)", r.label(), r.URL(e))
 	if r.Text != "" {
 		s += " " + r.Text
 	}
 	return s
 }
+
+// label is the link text: a path as written, a GitHub file URL as owner/name: path.
+func (r Reference) label() string {
+	m := githubBlobRE.FindStringSubmatch(r.Target)
+	if m == nil {
+		return r.Target
+	}
+	return m[1] + ": " + m[2]
+}
+
+var githubBlobRE = regexp.MustCompile(`^https://github\.com/([^/]+/[^/]+)/blob/[^/]+/(.+)$`)

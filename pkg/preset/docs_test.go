@@ -48,6 +48,11 @@ func TestDocsContent(t *testing.T) {
 		"`app.immich:///oauth-callback`",
 		"`VIKUNJA_AUTH_OPENID_PROVIDERS_{PROVIDER-KEY}_CLIENTSECRET` | `secretKeyRef {secret}/client-secret`",
 		"gitea admin auth add-oauth",
+		"| `HBOX_OPTIONS_TRUST_PROXY` | [backend/internal/sys/config/conf.go](https://github.com/sysadminsmedia/homebox/blob/v0.26.2/backend/internal/sys/config/conf.go)",
+		"- Public URL behind a TLS ingress: **forwarded-headers**",
+		"- Requires on Pocket ID: emails marked verified (`EMAILS_VERIFIED=true`)",
+		"Warnings (reported as warning results):\n\n- **Immich's config file replaces ALL its system settings",
+		"| callback `/api/auth/oidc/{{ .ProviderKey }}/redirect` | [api/router.go]",
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("docs lack %q", want)
@@ -57,6 +62,9 @@ func TestDocsContent(t *testing.T) {
 		p, _ := preset.Default().Get(name)
 		if !strings.Contains(s, "\n## "+name+"\n") || !strings.Contains(s, p.Docs) {
 			t.Errorf("docs lack a section or docs link for %s", name)
+		}
+		if !strings.Contains(s, "- Checked against: ["+p.Evidence.Repository+" "+p.Evidence.Version+"]") {
+			t.Errorf("docs lack the version checked for %s", name)
 		}
 	}
 }
