@@ -150,7 +150,7 @@ func ParseDocuments(data []byte, source string) ([]Document, error) {
 			}
 			return nil, fmt.Errorf("%s: %s", src, strings.Join(msgs, "; "))
 		}
-		if errs := Validate(&c); len(errs) > 0 {
+		if errs := append(Validate(&c), validateRequirements(&c)...); len(errs) > 0 {
 			return nil, fmt.Errorf("%s: OIDCClient %q: %w", src, c.Spec.ID, errs.ToAggregate())
 		}
 		docs = append(docs, Document{Source: src, Client: c})
@@ -211,11 +211,6 @@ func Validate(c *v1alpha1.OIDCClient) field.ErrorList {
 			errs = append(errs, field.Required(spec.Child("secret"), "a confidential client needs a secret file"))
 		case s.Secret.File == "":
 			errs = append(errs, field.Required(spec.Child("secret", "file"), ""))
-		}
-	}
-	for i, req := range s.Requirements {
-		if _, ok := requirementSettings[req]; !ok {
-			errs = append(errs, field.NotSupported(spec.Child("requirements").Index(i), req, []string{v1alpha1.RequirementEmailsVerified}))
 		}
 	}
 	if s.Secret != nil && s.Secret.RotationOverlap != nil && s.Secret.RotationOverlap.Duration < 0 {

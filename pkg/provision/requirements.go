@@ -7,6 +7,7 @@ import (
 
 	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
 	"github.com/endsys/pocketid-oidc/pkg/pocketid"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // requirementSettings maps a requirement to the application configuration key that meets it
@@ -55,4 +56,16 @@ func (c *clientRun) checkRequirements() error {
 		c.r.log.Warn("requirement not met", "client", c.spec.ID, "field", path, "requirement", req, "problem", problem)
 	}
 	return nil
+}
+
+// validateRequirements refuses a requirement the provisioner cannot check: a typo would
+// otherwise pass as "nothing required".
+func validateRequirements(c *v1alpha1.OIDCClient) field.ErrorList {
+	var errs field.ErrorList
+	for i, req := range c.Spec.Requirements {
+		if _, ok := requirementSettings[req]; !ok {
+			errs = append(errs, field.NotSupported(field.NewPath("spec", "requirements").Index(i), req, []string{v1alpha1.RequirementEmailsVerified}))
+		}
+	}
+	return errs
 }
