@@ -1,8 +1,9 @@
 package build
 
 import (
-	"fmt"
+	"errors"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -70,7 +71,8 @@ func All(dirs []string, execFor func(dir string) fnspec.Exec, parallel int, repo
 			defer func() { <-slots }()
 			r := Build(dir, execFor(dir))
 			if r.Err != nil {
-				r.Err = fmt.Errorf("%s: %w", dir, r.Err)
+				// kustomize ends some messages with a space ("exit status 1 ").
+				r.Err = errors.New(dir + ": " + strings.TrimSpace(r.Err.Error()))
 			}
 			results[i] = r
 			mu.Lock()

@@ -144,16 +144,25 @@ func run(b *testing.B, bin, input string) result {
 		b.Fatal(err)
 	}
 	defer out.Close()
-	var stderr bytes.Buffer
 	cmd := exec.Command(bin)
 	// Files, not pipes: the child reads and writes its fds directly, with no copying goroutine
 	// in this process competing for the two cores.
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = in, out, &stderr
+	cmd.Stdin, cmd.Stdout = in, out
+	return measure(b, cmd, filepath.Base(bin)+" < "+filepath.Base(input))
+}
+
+// measure runs cmd (stderr captured for the failure message) and returns its wall time, CPU time
+// and peak RSS. The CPU time includes the processes it waited for (wait4's rusage), so that a
+// command which runs the function as a child is charged for it.
+func measure(b *testing.B, cmd *exec.Cmd, what string) result {
+	b.Helper()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	start := time.Now()
-	err = cmd.Run()
+	err := cmd.Run()
 	wall := time.Since(start)
 	if err != nil {
-		b.Fatalf("%s < %s: %v\n%s", filepath.Base(bin), filepath.Base(input), err, tail(stderr.String(), 2000))
+		b.Fatalf("%s: %v\n%s", what, err, tail(stderr.String(), 2000))
 	}
 	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
 	if runtime.GOOS != "darwin" { // Linux and the BSDs report KiB, macOS bytes
