@@ -16,6 +16,16 @@
 // only then the sentinel is swapped for the expression, so whatever the secret contains, ESO
 // produces valid JSON, YAML or Python. Flux ${VAR} placeholders pass through untouched.
 //
+// Every preset is a fact with evidence (evidence.go): the app repository and version whose
+// source was read, and for every key it sets (env names, "<file key>:<dotted.path>" of file
+// data, "chart:<chart>:<dotted.path>" of chart values) and every callback, the file that reads
+// or routes it; minVersion says why. PublicURL says how the app's redirects stay right behind
+// a TLS-terminating ingress (a setting the preset sets, forwarded headers it makes the app
+// trust, the request, an absolute callback, or, for client-only apps, the app's own setting).
+// Requires are prerequisites on Pocket ID (emails marked verified) and Warnings caveats that
+// can lose data; both travel on Resolved for the function to report. Preset.EvidenceGaps is
+// the rule, and a catalog test holds every preset to it.
+//
 // Custom is the preset-less path (only spec.env). docs/presets.md is generated from the
 // catalog by Catalog.Markdown; TestDocs fails when it is stale
 // (go test ./pkg/preset -run TestDocs -update regenerates it).
