@@ -149,6 +149,44 @@ func TestPocketIDGoesAwayMidRun(t *testing.T) {
 	e.assertNoop(docs)
 }
 
+// TestPocketIDGoneUntilTheDeadline: Pocket ID goes away after the first client's create and does
+// not come back before --timeout: the clients after it are reported "not tried", without a
+// request, and the run's failures are all transient (exit 3).
+func TestPocketIDGoneUntilTheDeadline(t *testing.T) {
+	e := newTestEnv(t, pocketidtest.Options{})
+	e.srv.AddGroup("family")
+	e.secretFile("immich", secretA)
+	e.secretFile("paperless", secretB)
+	docs := e.docs(immichYAML + "---\n" + strings.NewReplacer("id: immich", "id: paperless", "$DIR/immich", "$DIR/paperless", "name: Immich", "name: Paperless").Replace(immichYAML))
+	var mu sync.Mutex
+	down := false
+	e.srv.SetHook(func(_ int, r *http.Request) pocketidtest.Fault {
+		mu.Lock()
+		defer mu.Unlock()
+		if down {
+			return pocketidtest.Drop
+		}
+		down = r.Method == http.MethodPost && r.URL.Path == "/api/oidc/clients"
+		return pocketidtest.NoFault
+	})
+	ft := &fakeTime{clock: e.clock, budget: 5 * time.Minute}
+	res, err := e.tryRunWith(docs, Options{Client: e.apiWith(ft.sleep)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := res.Clients[1]; c.Outcome != Failed || c.Cause != CauseUnavailable || !strings.HasPrefix(c.Err.Error(), "not tried: ") {
+		t.Errorf("paperless: %s %s %v", c.Outcome, c.Cause, c.Err)
+	}
+	for _, r := range e.srv.RequestLog() {
+		if strings.Contains(r, "paperless") {
+			t.Errorf("request %s for a client that was not to be tried", r)
+		}
+	}
+	if !res.Transient() || res.Status() != "failed" {
+		t.Errorf("transient %v status %s", res.Transient(), res.Status())
+	}
+}
+
 // Test429Storm: two of every three requests are throttled for a long stretch. The run rides it
 // out in one go, honouring Retry-After, and leaves nothing duplicated.
 func Test429Storm(t *testing.T) {
