@@ -66,9 +66,14 @@ func renderOpts(t *testing.T, dirs ...string) (build.Options, *bytes.Buffer, *by
 }
 
 func TestRenderWritesEveryRoot(t *testing.T) {
-	for name, provider := range map[string]string{"exec": providerExec, "image": providerImage} {
+	inline := "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ntransformers:\n- |\n  " +
+		strings.ReplaceAll(strings.TrimSuffix(providerExec, "\n"), "\n", "\n  ") + "\n"
+	for name, provider := range map[string]string{"exec": providerExec, "image": providerImage, "inline": ""} {
 		t.Run(name, func(t *testing.T) {
 			root := fluxRepo(t, provider)
+			if name == "inline" {
+				writeTree(t, root, map[string]string{"components/pocket-id/kustomization.yaml": inline})
+			}
 			o, _, log := renderOpts(t, root)
 			if err := build.Render(o); err != nil {
 				t.Fatalf("%v\n%s", err, log)

@@ -72,8 +72,8 @@ func Mentions(data []byte) bool {
 	return false
 }
 
-// Rewrite returns data with the function annotation of every one of our configs replaced by one
-// that executes e, keeping the environment the original spec passes. It reports whether anything
+// Rewrite returns data with the function annotation of every one of our configs (also those
+// inline in a kustomization) replaced by one that executes e, keeping the environment the original spec passes. It reports whether anything
 // changed; data that is not YAML is returned unchanged, for kustomize to report.
 func Rewrite(data []byte, e Exec) ([]byte, bool) {
 	if !Mentions(data) {
@@ -86,6 +86,7 @@ func Rewrite(data []byte, e Exec) ([]byte, bool) {
 	changed := false
 	for _, n := range nodes {
 		if !Ours(n) {
+			changed = rewriteInline(n, e) || changed
 			continue
 		}
 		if err := setExec(n, e); err != nil {
@@ -101,6 +102,27 @@ func Rewrite(data []byte, e Exec) ([]byte, bool) {
 		return data, false
 	}
 	return out.Bytes(), true
+}
+
+// rewriteInline rewrites our configs written inline in a kustomization's transformers,
+// generators or validators (kustomize takes an entry that parses as objects for the objects).
+func rewriteInline(n *yaml.RNode, e Exec) bool {
+	changed := false
+	for _, field := range []string{"transformers", "generators", "validators"} {
+		list := n.Field(field)
+		if list == nil || list.Value.YNode().Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, item := range list.Value.YNode().Content {
+			if item.Kind != yaml.ScalarNode || !strings.Contains(item.Value, "\n") {
+				continue
+			}
+			if out, ok := Rewrite([]byte(item.Value), e); ok {
+				item.Value, item.Style, changed = string(out), yaml.LiteralStyle, true
+			}
+		}
+	}
+	return changed
 }
 
 func setExec(n *yaml.RNode, e Exec) error {

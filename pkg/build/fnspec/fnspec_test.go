@@ -246,3 +246,39 @@ func TestMentions(t *testing.T) {
 		t.Error("missed the function annotation")
 	}
 }
+
+func TestRewriteInline(t *testing.T) {
+	in := `resources: [app.yaml]
+transformers:
+- other.yaml
+- |
+  apiVersion: oidc.endsys.cloud/v1alpha1
+  kind: PocketIDProvider
+  metadata:
+    name: p
+    annotations:
+      config.kubernetes.io/function: |
+        exec:
+          path: ../bin/pocketid-oidc
+`
+	want := `resources: [app.yaml]
+transformers:
+- other.yaml
+- |
+  apiVersion: oidc.endsys.cloud/v1alpha1
+  kind: PocketIDProvider
+  metadata:
+    name: p
+    annotations:
+      config.kubernetes.io/function: |
+        exec:
+          path: /self
+`
+	got, changed := fnspec.Rewrite([]byte(in), fnspec.Exec{Path: "/self"})
+	if !changed {
+		t.Error("inline config not rewritten")
+	}
+	if d := cmp.Diff(want, string(got)); d != "" {
+		t.Errorf("Rewrite (-want +got):\n%s", d)
+	}
+}
