@@ -49,23 +49,9 @@ func Generate(n int, presets []string) []byte {
 	c := CountsFor(n)
 	var b bytes.Buffer
 	b.Grow(n * 700)
-	b.WriteString(`apiVersion: config.kubernetes.io/v1
-kind: ResourceList
-functionConfig:
-  apiVersion: oidc.endsys.cloud/v1alpha1
-  kind: PocketIDProvider
-  metadata:
-    name: pocket-id
-  spec:
-    issuer: https://auth.${SECRET_DOMAIN}
-    apiURL: http://pocket-id.pocket-id.svc:1411
-    secretStoreRef:
-      kind: ClusterSecretStore
-      name: bitwarden
-    apiKey:
-      remoteKey: pocket-id-api-key
-items:
-`)
+	b.WriteString("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig:\n")
+	b.WriteString(indent(provider(""), "  "))
+	b.WriteString("items:\n")
 	for i := 0; i < c.HelmReleases; i++ {
 		fmt.Fprintf(&b, helmRelease, app(i), ns(i), i%7+1)
 	}
@@ -82,6 +68,32 @@ items:
 		fmt.Fprintf(&b, configMap, fmt.Sprintf("config-%05d", i), ns(i), i)
 	}
 	return b.Bytes()
+}
+
+// provider is the PocketIDProvider every generated input shares, with the annotations given
+// (YAML lines under metadata.annotations, each indented by four spaces).
+func provider(annotations string) string {
+	if annotations != "" {
+		annotations = "  annotations:\n" + annotations
+	}
+	return `apiVersion: oidc.endsys.cloud/v1alpha1
+kind: PocketIDProvider
+metadata:
+  name: pocket-id
+` + annotations + `spec:
+  issuer: https://auth.${SECRET_DOMAIN}
+  apiURL: http://pocket-id.pocket-id.svc:1411
+  secretStoreRef:
+    kind: ClusterSecretStore
+    name: bitwarden
+  apiKey:
+    remoteKey: pocket-id-api-key
+`
+}
+
+// indent puts prefix before every line of s.
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n"+prefix) + "\n"
 }
 
 func app(i int) string { return fmt.Sprintf("app-%05d", i) }

@@ -22,23 +22,10 @@ kind: Component
 transformers:
 - pocket-id.yaml
 `,
-		"components/pocket-id/pocket-id.yaml": fmt.Sprintf(`apiVersion: oidc.endsys.cloud/v1alpha1
-kind: PocketIDProvider
-metadata:
-  name: pocket-id
-  annotations:
-    config.kubernetes.io/function: |
+		"components/pocket-id/pocket-id.yaml": provider(fmt.Sprintf(`    config.kubernetes.io/function: |
       exec:
         path: %s
-spec:
-  issuer: https://auth.${SECRET_DOMAIN}
-  apiURL: http://pocket-id.pocket-id.svc:1411
-  secretStoreRef:
-    kind: ClusterSecretStore
-    name: bitwarden
-  apiKey:
-    remoteKey: pocket-id-api-key
-`, bin),
+`, bin)),
 	}
 	for i := range apps {
 		d := filepath.Join("apps", ns(i), app(i))
