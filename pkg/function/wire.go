@@ -72,6 +72,7 @@ func (r *rendering) wire() map[int]*yaml.RNode {
 			Strategy:    hrRef.Strategy,
 			Controller:  hrRef.Controller,
 			Container:   hrRef.Container,
+			Workload:    hrRef.Workload,
 		}
 		if in.present() && in.resolved != nil {
 			f.Wiring = in.resolved.Wiring

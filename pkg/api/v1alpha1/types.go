@@ -215,6 +215,23 @@ type HelmReleaseRef struct {
 	// Container to wire. Default: the only container, else "main".
 	// +optional
 	Container string `json:"container,omitempty"`
+	// Workload the post-renderer patch targets, for a chart whose app workload is not named
+	// the usual way (fullnameOverride, else the release name when it contains the chart name,
+	// else <release>-<chart>) or a spec.chartRef whose chart name is unknown. Default: that
+	// name, as a Deployment or StatefulSet; for app-template, the controller's workload.
+	// +optional
+	Workload *WorkloadRef `json:"workload,omitempty"`
+}
+
+// WorkloadRef names the one workload, as the chart renders it, that runs the app's pods.
+type WorkloadRef struct {
+	// Kind of the workload.
+	// +kubebuilder:validation:Enum=Deployment;StatefulSet;DaemonSet
+	Kind string `json:"kind"`
+	// Name of the workload (metadata.name after helm template).
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
 }
 
 // ClientSpec is the Pocket ID client of the app.

@@ -192,6 +192,14 @@ func ValidateIntegration(in *OIDCIntegration) field.ErrorList {
 		errs = append(errs, field.NotSupported(hr.Child("strategy"), s.HelmRelease.Strategy,
 			[]string{StrategyAuto, StrategyValues, StrategyPostRenderer, StrategyNone}))
 	}
+	if w := s.HelmRelease.Workload; w != nil {
+		if kinds := []string{"Deployment", "StatefulSet", "DaemonSet"}; !sets.New(kinds...).Has(w.Kind) {
+			errs = append(errs, field.NotSupported(hr.Child("workload", "kind"), w.Kind, kinds))
+		}
+		for _, msg := range validation.IsDNS1123Subdomain(w.Name) {
+			errs = append(errs, field.Invalid(hr.Child("workload", "name"), w.Name, msg))
+		}
+	}
 
 	c := spec.Child("client")
 	if id := s.Client.ID; !clientIDRE.MatchString(substitute(id, "x")) {

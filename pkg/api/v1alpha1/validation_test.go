@@ -93,6 +93,12 @@ func TestValidateIntegration(t *testing.T) {
 			want: []string{"spec.client.pkce: Invalid value: false: a public client always uses PKCE"}},
 		{name: "enums", spec: "spec: {url: https://a.example.com, helmRelease: {strategy: kustomize}, client: {state: gone}}",
 			want: []string{`spec.helmRelease.strategy: Unsupported value: "kustomize"`, `spec.client.state: Unsupported value: "gone"`}},
+		{name: "workload the post-renderer patch targets", spec: "spec: {url: https://a.example.com, helmRelease: {workload: {kind: Deployment, name: open-webui}}}"},
+		{name: "workload kind and name", spec: "spec: {url: https://a.example.com, helmRelease: {workload: {kind: Job, name: Open_WebUI}}}",
+			want: []string{`spec.helmRelease.workload.kind: Unsupported value: "Job": supported values: "Deployment", "StatefulSet", "DaemonSet"`,
+				`spec.helmRelease.workload.name: Invalid value: "Open_WebUI": a lowercase RFC 1123 subdomain`}},
+		{name: "workload without a name", spec: "spec: {url: https://a.example.com, helmRelease: {workload: {kind: StatefulSet}}}",
+			want: []string{`spec.helmRelease.workload.name: Invalid value: ""`}},
 		{name: "secret name and env name", spec: "spec: {url: https://a.example.com, secret: {name: Immich_OIDC}, env: {1BAD: x}}",
 			want: []string{`spec.secret.name: Invalid value: "Immich_OIDC"`, `spec.env[1BAD]: Invalid value: "1BAD"`}},
 		{name: "inline provider", spec: `spec:

@@ -88,14 +88,25 @@
 // not survive YAML round trips. A new entry joins the post-renderer item that already holds
 // another integration's patch, else a new item at the end, after the user's post-renderers.
 //
-// The target is group apps, kind "Deployment|StatefulSet" (kustomize anchors target fields as
-// regular expressions) and a label selector. Every workload of a release, sub-charts' too,
-// carries app.kubernetes.io/instance=<release name> (spec.releaseName, else
-// [targetNamespace-]name, shortened past 53 characters as helm-controller does), and a
-// strategic merge on a workload without the named container ADDS that container (with no
-// image), so the selector narrows further: app.kubernetes.io/controller=<controller> for
-// app-template, app.kubernetes.io/name=<values.nameOverride or chart name> for charts
-// labelled the usual way. A chartRef without values.nameOverride stays at the instance label.
+// The target is exactly the app's workload, by kind and name, never by labels alone: every
+// workload of a release (sub-charts', and a chart's own helpers like open-webui's redis
+// Deployment) carries app.kubernetes.io/instance=<release name>, often the app's
+// app.kubernetes.io/name too, and a strategic merge on a workload without the named container
+// ADDS that container (with no image), which fails the Helm upgrade. The release name is
+// spec.releaseName, else [targetNamespace-]name, shortened past 53 characters as
+// helm-controller does. In order:
+//
+//   - Filter.Workload (spec.helmRelease.workload of the integration): its kind and name.
+//   - app-template: the controller's workload, kind from controllers.<c>.type (deployment,
+//     statefulset, daemonset; cronjob and job are refused), selected by the instance label and
+//     app.kubernetes.io/controller=<controller>, which the library sets on that controller's
+//     workload only (its name depends on the controller count and overrides).
+//   - any other chart: kind "Deployment|StatefulSet" (kustomize anchors target fields as
+//     regular expressions; charts like open-webui switch kinds on a value) and the name `helm
+//     create`'s fullname helper gives: values.fullnameOverride, else the release name when it
+//     contains values.nameOverride or the chart name, else <release>-<that name>. A chartRef
+//     without either override has no known chart name: an error asks for
+//     spec.helmRelease.workload.
 //
 // The container must be named: Filter.Container; else, for app-template, the controller's
 // only container or "main"; else the chart name (single-container charts name their container

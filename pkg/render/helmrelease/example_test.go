@@ -111,7 +111,7 @@ spec:
 	//       - target:
 	//           group: apps
 	//           kind: Deployment|StatefulSet
-	//           labelSelector: app.kubernetes.io/instance=grafana,app.kubernetes.io/name=grafana
+	//           name: grafana
 	//         patch: |
 	//           apiVersion: apps/v1
 	//           kind: Deployment

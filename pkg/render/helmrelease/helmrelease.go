@@ -31,6 +31,9 @@ type Filter struct {
 	// Wiring is what the app needs; Env and Files are used, and Charts for a chart-specific
 	// route. SecretTemplates, Generated and Notes are other renderers' business.
 	Wiring preset.Wiring
+	// Workload, when set, is the workload the post-renderer patch targets (Kind "" stands for
+	// Deployment or StatefulSet); else it is derived from the release and the chart's naming.
+	Workload *v1alpha1.WorkloadRef
 	// SpecEnv names the Wiring.Env entries the OIDCIntegration sets in spec.env. It only
 	// shapes the advice of a Warning: a user's entry replaced by one of these was replaced at
 	// the user's own request.

@@ -172,7 +172,7 @@ spec:
         patches:
           - target:
               group: apps
-              kind: Deployment|StatefulSet
+              kind: Deployment
               labelSelector: app.kubernetes.io/instance=immich,app.kubernetes.io/controller=main
             patch: |
               apiVersion: apps/v1
@@ -335,7 +335,7 @@ spec:
           - target:
               group: apps
               kind: Deployment|StatefulSet
-              labelSelector: app.kubernetes.io/instance=app,app.kubernetes.io/name=some-chart
+              name: app-some-chart
             patch: |
               apiVersion: apps/v1
               kind: Deployment

@@ -15,18 +15,13 @@ import (
 // patch's name is free to carry our marker without touching the rendered objects (see doc.go).
 const markerPrefix = "pocketid-oidc."
 
-// workloadKinds is a kustomize selector regex (anchored by kustomize): the app's pods run in
-// one of these. The patch is written as a Deployment; kustomize merges it into a StatefulSet
-// by the same pod-template schema and keeps the StatefulSet's kind.
-const workloadKinds = "Deployment|StatefulSet"
-
 func (f Filter) marker() string { return markerPrefix + f.Integration }
 
 var postRenderersPath = specPath.Child("postRenderers")
 
 // applyPostRenderer writes (or rewrites in place) this integration's one patch entry.
 func (f Filter) applyPostRenderer(rel *release, env []preset.EnvVar) field.ErrorList {
-	container, selector, errs := f.postRendererTarget(rel)
+	container, target, errs := f.postRendererTarget(rel)
 	if len(errs) > 0 {
 		return errs
 	}
@@ -43,57 +38,40 @@ func (f Filter) applyPostRenderer(rel *release, env []preset.EnvVar) field.Error
 	}
 	patch := newStr(doc)
 	patch.Style = yaml.LiteralStyle
-	entry := mapOf(
-		"target", mapOf(
-			"group", "apps",
-			"kind", workloadKinds,
-			"labelSelector", selector,
-		),
-		"patch", patch,
-	)
+	entry := mapOf("target", target, "patch", patch)
 	upsertPatch(rel.spec, f.marker(), entry)
 	return nil
 }
 
-// postRendererTarget names the container to patch and the label selector of its workload.
-//
-// A strategic merge on a workload without that container ADDS one (with no image), and every
-// workload of a release (sub-charts' too) carries app.kubernetes.io/instance, so the selector
-// narrows further where the chart's conventions allow: app-template labels each controller's
-// workload app.kubernetes.io/controller, charts scaffolded the usual way label their main
-// workload app.kubernetes.io/name=<nameOverride or chart name> (sidecar workloads and
-// sub-charts get other names). A chartRef names a source object, not a chart: there the
-// selector stays at the instance label unless values.nameOverride says the name.
+// postRendererTarget names the container to patch and the kustomize target of its workload
+// (see patchTarget).
 //
 // The container name is never guessed beyond two sound defaults: app-template's own
 // resolution (its container key is the container name) and the chart name, which is what
-// single-container charts call their container (grafana's is "grafana").
-func (f Filter) postRendererTarget(rel *release) (container, selector string, errs field.ErrorList) {
-	selector = "app.kubernetes.io/instance=" + releaseName(rel)
-	values := mapGet(rel.spec, "values")
-	if rel.chart.isAppTemplate() {
-		controller, container := f.Controller, f.Container
-		if controller == "" || container == "" {
-			controller, container, errs = f.resolveAppTemplate(rel, values)
-		}
-		return container, selector + ",app.kubernetes.io/controller=" + controller, errs
-	}
-	name := str(mapGet(values, "nameOverride"))
-	if name == "" && !rel.chart.ref {
-		name = rel.chart.name
-	}
-	if name != "" {
-		selector += ",app.kubernetes.io/name=" + name
-	}
+// single-container charts call their container (grafana's is "grafana", open-webui's
+// "open-webui").
+func (f Filter) postRendererTarget(rel *release) (container string, target *yaml.Node, errs field.ErrorList) {
+	controller := f.Controller
 	switch {
+	case rel.chart.isAppTemplate():
+		container = f.Container
+		if controller == "" || container == "" {
+			controller, container, errs = f.resolveAppTemplate(rel, mapGet(rel.spec, "values"))
+		}
 	case f.Container != "":
-		return f.Container, selector, nil
+		container = f.Container
 	case rel.chart.name != "" && !rel.chart.ref:
-		return rel.chart.name, selector, nil
+		container = rel.chart.name
+	default:
+		errs = field.ErrorList{field.Required(specPath.Child("chartRef"), fmt.Sprintf(
+			"HelmRelease %s installs %s: the post-renderer patch needs the container name; set spec.helmRelease.container of the OIDCIntegration",
+			rel.id, describeChart(rel.chart)))}
 	}
-	return "", "", field.ErrorList{field.Required(specPath.Child("chartRef"), fmt.Sprintf(
-		"HelmRelease %s installs %s: the post-renderer patch needs the container name; set spec.helmRelease.container of the OIDCIntegration",
-		rel.id, describeChart(rel.chart)))}
+	if len(errs) > 0 {
+		return "", nil, errs
+	}
+	target, errs = f.patchTarget(rel, controller)
+	return container, target, errs
 }
 
 // patchDoc is the strategic-merge patch: env items and volume mounts merge by name/mountPath

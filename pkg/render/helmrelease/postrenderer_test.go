@@ -61,7 +61,7 @@ spec:
           - target:
               group: apps
               kind: Deployment|StatefulSet
-              labelSelector: app.kubernetes.io/instance=grafana,app.kubernetes.io/name=grafana
+              name: grafana
             patch: |
               apiVersion: apps/v1
               kind: Deployment
@@ -142,7 +142,7 @@ spec:
           - target:
               group: apps
               kind: Deployment|StatefulSet
-              labelSelector: app.kubernetes.io/instance=pga,app.kubernetes.io/name=pgadmin4
+              name: pga-pgadmin4
             patch: |
               apiVersion: apps/v1
               kind: Deployment
@@ -211,7 +211,7 @@ spec:
         patches:
           - target:
               group: apps
-              kind: Deployment|StatefulSet
+              kind: Deployment
               labelSelector: app.kubernetes.io/instance=media-immich,app.kubernetes.io/controller=main
             patch: |
               apiVersion: apps/v1
@@ -278,7 +278,7 @@ spec:
           - target:
               group: apps
               kind: Deployment|StatefulSet
-              labelSelector: app.kubernetes.io/instance=grafana,app.kubernetes.io/name=grafana
+              name: grafana
             patch: |
               apiVersion: apps/v1
               kind: Deployment
@@ -328,7 +328,7 @@ spec:
           - target:
               group: apps
               kind: Deployment|StatefulSet
-              labelSelector: app.kubernetes.io/instance=gitea,app.kubernetes.io/name=git
+              name: gitea
             patch: |
               apiVersion: apps/v1
               kind: Deployment
