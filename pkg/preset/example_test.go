@@ -73,3 +73,40 @@ func ExampleCatalog_Get() {
 	// https://docs.example.com/accounts/oidc/pocketid/login/callback/
 	// {"openid_connect":{"APPS":[{"client_id":"paperless","name":"Pocket ID","provider_id":"pocketid","secret":{{ .clientSecret | toJson }},"settings":{"server_url":"https://auth.example.com"}}],"SCOPE":["openid","profile","email"]}}
 }
+
+func ExamplePreset_EvidenceGaps() {
+	p, err := preset.Parse([]byte(`
+name: wiki
+displayName: Wiki
+docs: https://wiki.example.com/docs/oidc
+delivery: env
+discovery: issuer
+callbacks: [/oidc/callback]
+scopes: [openid]
+env:
+  WIKI_OIDC_ISSUER: "{{ .Issuer }}"
+  WIKI_OIDC_SECRET: "{{ .ClientSecret }}"
+  WIKI_URL: "{{ .AppURL }}"
+evidence:
+  repository: example/wiki
+  version: v1.2.0
+  keys:
+    WIKI_OIDC_ISSUER: config/oidc.go
+    WIKI_URL: config/server.go
+  callbacks:
+    /oidc/callback: server/routes.go
+publicURL:
+  mode: setting
+  keys: [WIKI_URL]
+  evidence: "server/oidc.go redirect URL = WIKI_URL + /oidc/callback"
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, g := range p.EvidenceGaps() {
+		fmt.Println(g)
+	}
+	// Output:
+	// evidence.keys[WIKI_OIDC_SECRET]: the preset sets it, say where the app reads it
+}
