@@ -93,3 +93,21 @@ func TestTimeoutNeedsAUnit(t *testing.T) {
 		}
 	}
 }
+
+// TestShortSecretIsNotPrinted: a secret too short for Pocket ID fails the client with the file
+// and the length named, and no part of the value (its prefix is half of it) in any output; the
+// scan at the end of every test checks the value and its prefix.
+func TestShortSecretIsNotPrinted(t *testing.T) {
+	e := newCmdEnv(t, pocketidtest.Options{})
+	e.srv.AddGroup("family")
+	e.secretFile("immich", "Tq9z-pw")
+	dir := e.clientsDir(map[string]string{"immich": immichYAML})
+	code, out, _ := e.main("-f", dir)
+	failed := lineWith(t, out, "client failed")
+	if code != ExitFailed || failed["cause"] != "secret_file" || !strings.Contains(str(failed["error"]), "has 7 characters; Pocket ID needs at least 16") {
+		t.Errorf("exit %d, line %v", code, failed)
+	}
+	if w := e.srv.Writes(); w != 0 {
+		t.Errorf("%d writes", w)
+	}
+}
