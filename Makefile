@@ -35,7 +35,7 @@ POCKETID_OIDC_BIN=$(CURDIR)/$(BIN)
 export KUSTOMIZE CONTROLLER_GEN KUBEBUILDER_ASSETS UPSTREAM_CRDS ACTIONLINT POCKETID_OIDC_BIN
 endef
 
-.PHONY: all build demo test fmt-check vet fuzz bench lint schema docs image tools clean
+.PHONY: all build demo test fmt-check vet fuzz bench lint schema docs image image-oci tools clean
 
 all: build
 
@@ -98,6 +98,12 @@ docs:
 # Needs a Docker engine; VERSION is stamped into the binary and tags the image.
 image:
 	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE):$(VERSION) .
+
+# The same image without Docker (internal/imagebuild, checked by tests/image): an OCI layout of
+# linux/amd64 and linux/arm64 in bin/image-oci, printed with its index digest. The release
+# workflow pushes it with `crane push --index bin/image-oci $(IMAGE):$(VERSION)`.
+image-oci:
+	go run ./hack/image -out bin/image-oci -version $(VERSION)
 
 # The tool cache (~/.cache/pocketid-oidc/tools) is shared across clones and kept.
 clean:
