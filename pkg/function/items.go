@@ -18,9 +18,10 @@ var renderedKinds = map[string]bool{
 	"external-secrets.io/ExternalSecret":      true,
 	"external-secrets.io/PushSecret":          true,
 	"generators.external-secrets.io/Password": true,
-	"/ConfigMap":    true,
-	"batch/Job":     true,
-	"batch/CronJob": true,
+	"/ConfigMap":                           true,
+	"batch/Job":                            true,
+	"batch/CronJob":                        true,
+	"gateway.envoyproxy.io/SecurityPolicy": true,
 }
 
 // indexItems indexes the input once: integrations, HelmReleases by namespace/name, and the

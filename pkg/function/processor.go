@@ -59,6 +59,7 @@ func (r *rendering) process() {
 		r.resolve(in)
 	}
 	r.checkClaims()
+	r.checkGatewayClaims()
 	if r.failed {
 		return
 	}

@@ -127,7 +127,7 @@ func TestValidateGateway(t *testing.T) {
 		{name: "cookie domain equal to the host, with a port", spec: "spec: {url: \"https://whoami.example.com:8443\", gateway: {cookieDomain: whoami.example.com}}"},
 		{name: "placeholders", spec: "spec: {url: \"https://whoami.${DOMAIN}\", gateway: {httpRouteName: \"${ROUTE}\", cookieDomain: \"${DOMAIN}\", logoutPath: \"${LOGOUT}\"}}"},
 		{name: "public client", spec: "spec: {url: https://whoami.example.com, client: {public: true}, gateway: {}}",
-			want: []string{`spec.gateway: Invalid value: "": Envoy Gateway's OIDC login authenticates with the client secret`}},
+			want: []string{`spec.client.public: Invalid value: true: the gateway login (spec.gateway) authenticates to Pocket ID with the client secret`}},
 		{name: "route name", spec: "spec: {url: https://whoami.example.com, gateway: {httpRouteName: Who_Am_I}}",
 			want: []string{`spec.gateway.httpRouteName: Invalid value: "Who_Am_I"`}},
 		{name: "paths", spec: "spec: {url: https://whoami.example.com, gateway: {callbackPath: oauth2/callback, logoutPath: \"/logout?x=1\"}}",

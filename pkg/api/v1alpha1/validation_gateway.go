@@ -24,7 +24,7 @@ func validateGateway(s *IntegrationSpec, fld *field.Path) field.ErrorList {
 	if s.Client.Public {
 		// SecurityPolicy spec.oidc.clientSecret is required (oidc_types.go): Envoy always
 		// authenticates to the token endpoint with it.
-		errs = append(errs, field.Invalid(fld, "", "Envoy Gateway's OIDC login authenticates with the client secret, so the client cannot be public: remove spec.client.public"))
+		errs = append(errs, field.Invalid(field.NewPath("spec", "client", "public"), true, "the gateway login (spec.gateway) authenticates to Pocket ID with the client secret, so the client cannot be public"))
 	}
 	if !HasPlaceholder(g.HTTPRouteName) {
 		for _, msg := range validation.IsDNS1123Subdomain(g.HTTPRouteName) {
