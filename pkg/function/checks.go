@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
+	"github.com/endsys/pocketid-oidc/pkg/contract"
 	"github.com/endsys/pocketid-oidc/pkg/preset"
 )
 
@@ -29,9 +30,9 @@ func resolvedErrors(s *v1alpha1.IntegrationSpec, res *preset.Resolved) field.Err
 		errs = append(errs, field.Invalid(spec.Child("client", "public"), true,
 			"a public client has no client secret, but "+who+" needs one: make the client confidential or drop the secret from the app's settings"))
 	}
-	if s.Client.DisplayName == "" && res.DisplayName == "" && len(s.Client.ID) > v1alpha1.MaxDisplayNameLength {
+	if s.Client.DisplayName == "" && res.DisplayName == "" && len(s.Client.ID) > contract.MaxDisplayNameLength {
 		errs = append(errs, field.Required(spec.Child("client", "displayName"),
-			fmt.Sprintf("the display name defaults to the client id, which is longer than Pocket ID's %d characters", v1alpha1.MaxDisplayNameLength)))
+			fmt.Sprintf("the display name defaults to the client id, which is longer than Pocket ID's %d characters", contract.MaxDisplayNameLength)))
 	}
 	return errs
 }
@@ -46,7 +47,7 @@ func resolvedWarnings(s *v1alpha1.IntegrationSpec, res *preset.Resolved, explici
 			"the list is empty, so every Pocket ID user may log in; list group names to restrict the client, or remove the field"))
 	}
 	warns = append(warns, literalSecretWarnings(s.Env, spec.Child("env"))...)
-	if len(res.CallbackURLs) == 0 && len(s.Client.AdditionalCallbackURLs) == 0 && s.Gateway == nil {
+	if len(res.CallbackURLs) == 0 && len(s.Client.AdditionalCallbackURLs) == 0 {
 		warns = append(warns, field.Required(spec.Child("client", "callbackURLs"),
 			"no callback URL: Pocket ID accepts the first one a login uses and pins it; list the app's callbacks"))
 	}

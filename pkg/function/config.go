@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
+	"github.com/endsys/pocketid-oidc/pkg/version"
 )
 
 // readConfig takes the provider from a PocketIDProvider functionConfig, or the one integration
@@ -72,7 +73,7 @@ func decode(o *fn.KubeObject, into any) field.ErrorList {
 // where the user can add them) and returns them.
 func (r *rendering) mergeProvider(in *integration) []string {
 	in.provider = v1alpha1.MergeProvider(r.provider, in.api.Spec.Provider)
-	v1alpha1.SetProviderDefaults(&in.provider)
+	v1alpha1.SetProviderDefaults(&in.provider, version.Image())
 	missing := v1alpha1.MissingProviderSettings(&in.provider)
 	if len(missing) > 0 && !r.configBroken {
 		r.reportMissing(in, missing)

@@ -11,7 +11,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/endsys/pocketid-oidc/internal/esotemplate"
-	"github.com/endsys/pocketid-oidc/pkg/pocketid"
+	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
 	"github.com/endsys/pocketid-oidc/pkg/preset"
 )
 
@@ -109,7 +109,7 @@ func TestCatalogWalk(t *testing.T) {
 				t.Error("no callback URLs")
 			}
 			for i, u := range append(append([]string{}, r.CallbackURLs...), r.LogoutCallbackURLs...) {
-				if err := pocketid.ValidateCallbackURL(u); err != nil {
+				if err := v1alpha1.ValidateCallbackURL(u); err != nil {
 					t.Errorf("callback %d %q: %v", i, u, err)
 				}
 				if strings.Contains(u, "{{") || strings.Contains(u, "//"+"/") && !strings.Contains(u, ":///") {

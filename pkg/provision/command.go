@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/endsys/pocketid-oidc/pkg/contract"
 	"github.com/endsys/pocketid-oidc/pkg/pocketid"
 )
 
@@ -25,10 +26,10 @@ const (
 
 // Environment variables the command reads.
 const (
-	EnvURL        = "POCKETID_URL"
-	EnvAPIKey     = "POCKETID_API_KEY"
-	EnvAPIKeyFile = "POCKETID_API_KEY_FILE"
-	EnvCAFile     = "POCKETID_CA_FILE"
+	EnvURL        = contract.EnvURL
+	EnvAPIKey     = contract.EnvAPIKey
+	EnvAPIKeyFile = contract.EnvAPIKeyFile
+	EnvCAFile     = contract.EnvCAFile
 )
 
 const usage = `Usage: pocketid-oidc provision --client-file PATH [--client-file PATH...] [flags]

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
-	"github.com/endsys/pocketid-oidc/pkg/pocketid"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	kjson "sigs.k8s.io/json"
@@ -159,68 +158,8 @@ func ParseDocuments(data []byte, source string) ([]Document, error) {
 }
 
 // Validate checks what the provisioner relies on, and what Pocket ID would refuse, before any
-// request is made.
+// request is made: the rules the function renders by (v1alpha1.ValidateOIDCClient), applied to
+// the document after Flux's substitution.
 func Validate(c *v1alpha1.OIDCClient) field.ErrorList {
-	var errs field.ErrorList
-	spec := field.NewPath("spec")
-	s := &c.Spec
-	switch {
-	case s.ID == "":
-		errs = append(errs, field.Required(spec.Child("id"), ""))
-	case len(s.ID) < 2 || len(s.ID) > 128 || !clientIDRE.MatchString(s.ID):
-		errs = append(errs, field.Invalid(spec.Child("id"), s.ID, "must be 2 to 128 letters, digits, '.', '_' or '-'"))
-	}
-	if s.State != "" && s.State != v1alpha1.StatePresent && s.State != v1alpha1.StateAbsent {
-		errs = append(errs, field.NotSupported(spec.Child("state"), s.State, []string{v1alpha1.StatePresent, v1alpha1.StateAbsent}))
-	}
-	if s.State == v1alpha1.StateAbsent {
-		return errs
-	}
-	if n := len([]rune(s.Name)); n > 50 {
-		errs = append(errs, field.TooLong(spec.Child("name"), s.Name, 50))
-	}
-	for key, list := range map[string][]string{"callbackURLs": s.CallbackURLs, "logoutCallbackURLs": s.LogoutCallbackURLs} {
-		for i, u := range list {
-			if err := pocketid.ValidateCallbackURL(u); err != nil {
-				errs = append(errs, field.Invalid(spec.Child(key).Index(i), u, err.Error()))
-			}
-		}
-	}
-	if s.LaunchURL != "" && !absoluteURL(s.LaunchURL) {
-		errs = append(errs, field.Invalid(spec.Child("launchURL"), s.LaunchURL, "must be an absolute URL"))
-	}
-	seen := map[string]bool{}
-	for i, g := range s.AllowedGroups {
-		p := spec.Child("allowedGroups").Index(i)
-		switch {
-		case g == "":
-			errs = append(errs, field.Required(p, "group name"))
-		case seen[g]:
-			errs = append(errs, field.Duplicate(p, g))
-		}
-		// Pocket ID's group names are 2 to 255 characters: another name can neither exist nor
-		// be created (createMissingGroups would fail half-way, after other writes).
-		if n := len([]rune(g)); n == 1 || n > 255 {
-			errs = append(errs, field.Invalid(p, g, "a Pocket ID group name has 2 to 255 characters"))
-		}
-		seen[g] = true
-	}
-	if !s.Public {
-		switch {
-		case s.Secret == nil:
-			errs = append(errs, field.Required(spec.Child("secret"), "a confidential client needs a secret file"))
-		case s.Secret.File == "":
-			errs = append(errs, field.Required(spec.Child("secret", "file"), ""))
-		}
-	}
-	if s.Secret != nil && s.Secret.RotationOverlap != nil && s.Secret.RotationOverlap.Duration < 0 {
-		errs = append(errs, field.Invalid(spec.Child("secret", "rotationOverlap"), s.Secret.RotationOverlap.Duration.String(), "must not be negative"))
-	}
-	sortErrors(errs)
-	return errs
-}
-
-// sortErrors makes the order independent of map iteration above.
-func sortErrors(errs field.ErrorList) {
-	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Field < errs[j].Field })
+	return v1alpha1.ValidateOIDCClient(c, v1alpha1.Substituted)
 }

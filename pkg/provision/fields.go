@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
+	"github.com/endsys/pocketid-oidc/pkg/contract"
 	"github.com/endsys/pocketid-oidc/pkg/pocketid"
 )
 
@@ -27,8 +28,8 @@ func desiredOf(s v1alpha1.OIDCClientSpec) desired {
 	if name == "" {
 		// Pocket ID requires a name of at most 50 characters; ids may be 128.
 		name = s.ID
-		if r := []rune(name); len(r) > 50 {
-			name = string(r[:50])
+		if r := []rune(name); len(r) > contract.MaxDisplayNameLength {
+			name = string(r[:contract.MaxDisplayNameLength])
 		}
 	}
 	return desired{

@@ -9,12 +9,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/endsys/pocketid-oidc/pkg/contract"
 	"github.com/endsys/pocketid-oidc/pkg/pocketid"
 )
 
 // DefaultRotationOverlap is how long older secrets stay valid after a new one is registered,
 // when the document does not say.
-const DefaultRotationOverlap = 24 * time.Hour
+const DefaultRotationOverlap = contract.DefaultRotationOverlap
 
 // Options configure Run.
 type Options struct {

@@ -2,11 +2,10 @@ package v1alpha1
 
 import (
 	"strings"
-	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/endsys/pocketid-oidc/pkg/version"
+	"github.com/endsys/pocketid-oidc/pkg/contract"
 )
 
 // Defaults that are part of the API: changing one changes every rendered client.
@@ -16,7 +15,6 @@ const (
 	DefaultCAKey           = "ca.crt"
 	DefaultButtonText      = "Pocket ID"
 	DefaultProviderKey     = "pocketid"
-	DefaultRotationOverlap = 24 * time.Hour
 )
 
 // Defaults of spec.gateway. The callback path is Envoy Gateway's own default redirect path
@@ -37,13 +35,15 @@ func DefaultGatewayScopes() []string { return []string{"openid", "email", "profi
 // apiKey, so the two sources are never mixed into an apiKey with both.
 func MergeProvider(base, override *ProviderSpec) ProviderSpec {
 	var out ProviderSpec
+	// Deep copies: merging and defaulting must never write through to the caller's objects
+	// (one PocketIDProvider is shared by every integration of a run).
 	if base != nil {
-		out = copyProvider(base)
+		out = *base.DeepCopy()
 	}
 	if override == nil {
 		return out
 	}
-	o := copyProvider(override)
+	o := override.DeepCopy()
 	setString(&out.Issuer, o.Issuer)
 	setString(&out.APIURL, o.APIURL)
 	setString(&out.Namespace, o.Namespace)
@@ -70,9 +70,11 @@ func setString(dst *string, v string) {
 	}
 }
 
-// SetProviderDefaults fills what a provider may leave out. The issuer loses a trailing slash:
-// Pocket ID's issuer is its APP_URL without one, and apps compare the issuer claim byte for byte.
-func SetProviderDefaults(p *ProviderSpec) {
+// SetProviderDefaults fills what a provider may leave out; image is the default provisioner
+// image, the running build's own (the caller knows its version, the API does not). The issuer
+// loses a trailing slash: Pocket ID's issuer is its APP_URL without one, and apps compare the
+// issuer claim byte for byte.
+func SetProviderDefaults(p *ProviderSpec, image string) {
 	p.Issuer = strings.TrimRight(p.Issuer, "/")
 	if p.APIURL == "" {
 		p.APIURL = p.Issuer
@@ -88,7 +90,7 @@ func SetProviderDefaults(p *ProviderSpec) {
 		p.CAConfigMapRef.Key = DefaultCAKey
 	}
 	if p.Image == "" {
-		p.Image = version.Image()
+		p.Image = image
 	}
 }
 
@@ -135,7 +137,7 @@ func SetIntegrationDefaults(in *OIDCIntegration) {
 		s.Secret.RemoteKey = s.Client.ID + "-oauth-client-secret"
 	}
 	if s.Secret.RotationOverlap == nil {
-		s.Secret.RotationOverlap = &metav1.Duration{Duration: DefaultRotationOverlap}
+		s.Secret.RotationOverlap = &metav1.Duration{Duration: contract.DefaultRotationOverlap}
 	}
 }
 
@@ -158,7 +160,7 @@ func setGatewayDefaults(in *OIDCIntegration) {
 	if len(g.Scopes) == 0 {
 		g.Scopes = DefaultGatewayScopes()
 	}
-	if s.Preset == "" && len(s.Env) == 0 && s.HelmRelease.Name == "" && s.HelmRelease.Strategy == "" {
+	if s.Preset == "" && len(s.Env) == 0 && s.HelmRelease == (HelmReleaseRef{}) {
 		s.HelmRelease.Strategy = StrategyNone
 	}
 }
@@ -166,31 +168,4 @@ func setGatewayDefaults(in *OIDCIntegration) {
 // GeneratedSecretName is the Secret holding a preset's generated random values.
 func (in *OIDCIntegration) GeneratedSecretName() string {
 	return in.Spec.Secret.Name + "-generated"
-}
-
-// copyProvider deep-copies p so that merging and defaulting never write through to the
-// caller's objects (one PocketIDProvider is shared by every integration of a run).
-func copyProvider(p *ProviderSpec) ProviderSpec {
-	out := *p
-	if p.SecretStoreRef != nil {
-		v := *p.SecretStoreRef
-		out.SecretStoreRef = &v
-	}
-	if p.APIKey != nil {
-		v := *p.APIKey
-		if v.SecretRef != nil {
-			r := *v.SecretRef
-			v.SecretRef = &r
-		}
-		out.APIKey = &v
-	}
-	if p.CAConfigMapRef != nil {
-		v := *p.CAConfigMapRef
-		out.CAConfigMapRef = &v
-	}
-	if p.JobTTLSecondsAfterFinished != nil {
-		v := *p.JobTTLSecondsAfterFinished
-		out.JobTTLSecondsAfterFinished = &v
-	}
-	return out
 }

@@ -82,7 +82,7 @@ secretStoreRef:
 				before, _ = sigsyaml.Marshal(base)
 			}
 			got := MergeProvider(base, provider(t, tc.override))
-			SetProviderDefaults(&got)
+			SetProviderDefaults(&got, "ghcr.io/endsys/pocketid-oidc:v0.1.0")
 			b, err := sigsyaml.Marshal(got)
 			if err != nil {
 				t.Fatal(err)

@@ -31,6 +31,6 @@
 //   - Validation returns field.ErrorList with full paths, one error per problem, so the function
 //     reports all of them in one run.
 //
-// +kubebuilder:object:generate=false
+// +kubebuilder:object:generate=true
 // +groupName=oidc.endsys.cloud
 package v1alpha1

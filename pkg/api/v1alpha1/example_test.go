@@ -27,7 +27,7 @@ func Example() {
 		APIKey:         &v1alpha1.APIKeySource{RemoteKey: "pocket-id-api-key"},
 	}
 	p := v1alpha1.MergeProvider(shared, in.Spec.Provider)
-	v1alpha1.SetProviderDefaults(&p)
+	v1alpha1.SetProviderDefaults(&p, "ghcr.io/endsys/pocketid-oidc:v0.1.0")
 	fmt.Println("issuer:", p.Issuer, "missing:", v1alpha1.MissingProviderSettings(&p))
 
 	v1alpha1.SetIntegrationDefaults(&in)

@@ -11,19 +11,10 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/endsys/pocketid-oidc/pkg/pocketid"
+	"github.com/endsys/pocketid-oidc/pkg/contract"
 )
 
-// ClientIDPattern is what Pocket ID accepts as a client id.
-const ClientIDPattern = `^[a-zA-Z0-9._-]{2,128}$`
-
-// MaxDisplayNameLength is Pocket ID's limit on a client's name.
-const MaxDisplayNameLength = 50
-
-var (
-	clientIDRE    = regexp.MustCompile(ClientIDPattern)
-	placeholderRE = regexp.MustCompile(`\$\{[^}]*\}`)
-)
+var placeholderRE = regexp.MustCompile(`\$\{[^}]*\}`)
 
 // HasPlaceholder reports whether s holds a ${VAR} placeholder that Flux substitutes after
 // rendering.
@@ -65,15 +56,18 @@ func SplitOrigin(u string) (origin, path string) {
 }
 
 // ValidateAbsoluteURL reports why u is not an absolute URL (scheme and host), or nil.
-func ValidateAbsoluteURL(u string) error {
-	if onlyPlaceholders(u) {
+func ValidateAbsoluteURL(u string) error { return validateAbsoluteURL(u, Rendered) }
+
+func validateAbsoluteURL(u string, sub Substitution) error {
+	u, skip := sub.url(u)
+	if skip {
 		return nil
 	}
 	if strings.ContainsAny(u, " \t\r\n") {
 		// url.Parse takes it in the path, but no app or Pocket ID matches it.
 		return fmt.Errorf("must not contain white space")
 	}
-	p, err := url.Parse(substituteURL(u))
+	p, err := url.Parse(u)
 	if err != nil {
 		return fmt.Errorf("not a URL: %v", err)
 	}
@@ -88,20 +82,6 @@ func validateURLField(v string, fld *field.Path) field.ErrorList {
 		return field.ErrorList{field.Invalid(fld, v, err.Error())}
 	}
 	return nil
-}
-
-// ValidateCallbackURLs checks each URL the way Pocket ID will.
-func ValidateCallbackURLs(urls []string, fld *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	for i, u := range urls {
-		if onlyPlaceholders(u) {
-			continue
-		}
-		if err := pocketid.ValidateCallbackURL(substituteURL(u)); err != nil {
-			errs = append(errs, field.Invalid(fld.Index(i), u, err.Error()))
-		}
-	}
-	return errs
 }
 
 // ValidateProvider checks the form of the provider fields that are set; whether the required
@@ -202,20 +182,20 @@ func ValidateIntegration(in *OIDCIntegration) field.ErrorList {
 	}
 
 	c := spec.Child("client")
-	if id := s.Client.ID; !clientIDRE.MatchString(substitute(id, "x")) {
-		errs = append(errs, field.Invalid(c.Child("id"), id, "must match "+ClientIDPattern))
+	if id := s.Client.ID; !contract.ValidClientID(substitute(id, "x")) {
+		errs = append(errs, field.Invalid(c.Child("id"), id, "must match "+contract.ClientIDPattern))
 	}
-	if n := s.Client.DisplayName; utf8.RuneCountInString(n) > MaxDisplayNameLength {
-		errs = append(errs, field.TooLong(c.Child("displayName"), n, MaxDisplayNameLength))
+	if n := s.Client.DisplayName; utf8.RuneCountInString(n) > contract.MaxDisplayNameLength {
+		errs = append(errs, field.TooLong(c.Child("displayName"), n, contract.MaxDisplayNameLength))
 	}
-	errs = append(errs, ValidateCallbackURLs(s.Client.CallbackURLs, c.Child("callbackURLs"))...)
-	errs = append(errs, ValidateCallbackURLs(s.Client.AdditionalCallbackURLs, c.Child("additionalCallbackURLs"))...)
-	errs = append(errs, ValidateCallbackURLs(s.Client.LogoutCallbackURLs, c.Child("logoutCallbackURLs"))...)
+	errs = append(errs, validateCallbackURLs(s.Client.CallbackURLs, c.Child("callbackURLs"), Rendered)...)
+	errs = append(errs, validateCallbackURLs(s.Client.AdditionalCallbackURLs, c.Child("additionalCallbackURLs"), Rendered)...)
+	errs = append(errs, validateCallbackURLs(s.Client.LogoutCallbackURLs, c.Child("logoutCallbackURLs"), Rendered)...)
 	// The launch URL defaults to url: report a bad url once.
 	if s.Client.LaunchURL != "" && s.Client.LaunchURL != s.URL {
 		errs = append(errs, validateURLField(s.Client.LaunchURL, c.Child("launchURL"))...)
 	}
-	errs = append(errs, ValidateGroups(s.Client.AllowedGroups, c.Child("allowedGroups"))...)
+	errs = append(errs, validateGroups(s.Client.AllowedGroups, c.Child("allowedGroups"), Rendered)...)
 	switch s.Client.State {
 	case StatePresent, StateAbsent:
 	default:
@@ -244,51 +224,6 @@ func ValidateIntegration(in *OIDCIntegration) field.ErrorList {
 	}
 	if s.Gateway != nil {
 		errs = append(errs, validateGateway(s, spec.Child("gateway"))...)
-	}
-	return errs
-}
-
-// ValidateGroups checks a list of Pocket ID group names: none empty, none twice (Pocket ID
-// would silently collapse the duplicate, hiding a typo of a different group).
-func ValidateGroups(groups []string, fld *field.Path) field.ErrorList {
-	var errs field.ErrorList
-	seen := make(map[string]bool, len(groups))
-	for i, g := range groups {
-		switch {
-		case strings.TrimSpace(g) == "":
-			errs = append(errs, field.Required(fld.Index(i), "group names must not be empty"))
-		case seen[g]:
-			errs = append(errs, field.Duplicate(fld.Index(i), g))
-		case !onlyPlaceholders(g) && (len(g) < 2 || len(g) > 255):
-			// The provisioner refuses such a name too (no Pocket ID group can have it); saying
-			// so at render time beats a Job failing in the cluster.
-			errs = append(errs, field.Invalid(fld.Index(i), g, "a Pocket ID group name has 2 to 255 characters"))
-		}
-		seen[g] = true
-	}
-	return errs
-}
-
-// ValidateOIDCClient checks a resolved client document, as the provisioner reads it.
-func ValidateOIDCClient(c *OIDCClient) field.ErrorList {
-	var errs field.ErrorList
-	spec := field.NewPath("spec")
-	if !clientIDRE.MatchString(substitute(c.Spec.ID, "x")) {
-		errs = append(errs, field.Invalid(spec.Child("id"), c.Spec.ID, "must match "+ClientIDPattern))
-	}
-	switch c.Spec.State {
-	case "", StatePresent, StateAbsent:
-	default:
-		errs = append(errs, field.NotSupported(spec.Child("state"), c.Spec.State, []string{StatePresent, StateAbsent}))
-	}
-	if utf8.RuneCountInString(c.Spec.Name) > MaxDisplayNameLength {
-		errs = append(errs, field.TooLong(spec.Child("name"), c.Spec.Name, MaxDisplayNameLength))
-	}
-	errs = append(errs, ValidateCallbackURLs(c.Spec.CallbackURLs, spec.Child("callbackURLs"))...)
-	errs = append(errs, ValidateCallbackURLs(c.Spec.LogoutCallbackURLs, spec.Child("logoutCallbackURLs"))...)
-	errs = append(errs, ValidateGroups(c.Spec.AllowedGroups, spec.Child("allowedGroups"))...)
-	if c.Spec.Public && c.Spec.Secret != nil {
-		errs = append(errs, field.Invalid(spec.Child("secret"), c.Spec.Secret.File, "a public client has no secret"))
 	}
 	return errs
 }

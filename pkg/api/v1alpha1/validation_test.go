@@ -145,16 +145,3 @@ func TestValidateProviderAndMissing(t *testing.T) {
 		t.Errorf("complete provider reported missing %v", got)
 	}
 }
-
-func TestValidateOIDCClient(t *testing.T) {
-	c := &OIDCClient{Spec: OIDCClientSpec{ID: "x", Public: true, Secret: &ClientSecret{File: "/f"},
-		AllowedGroups: []string{"family", "family"}, CallbackURLs: []string{"nope"}}}
-	var got []string
-	for _, e := range ValidateOIDCClient(c) {
-		got = append(got, e.Field)
-	}
-	want := "spec.id,spec.callbackURLs[0],spec.allowedGroups[1],spec.secret"
-	if strings.Join(got, ",") != want {
-		t.Errorf("fields = %v, want %s", got, want)
-	}
-}

@@ -3,20 +3,22 @@ package provisioning
 import (
 	"path"
 
+	"github.com/endsys/pocketid-oidc/pkg/contract"
 	"github.com/endsys/pocketid-oidc/pkg/preset"
 )
 
-// Paths inside the provisioning pod: the fixed contract with `pocketid-oidc provision`.
+// Paths inside the provisioning pod: the fixed contract with `pocketid-oidc provision`, which
+// reads them from package contract too.
 const (
-	BaseDir       = "/etc/pocketid-oidc"
-	ClientsDir    = BaseDir + "/clients"
-	SecretsDir    = BaseDir + "/secrets"
-	APIKeyDir     = BaseDir + "/api-key"
-	APIKeyFile    = APIKeyDir + "/api-key"
-	CADir         = BaseDir + "/ca"
-	CAFile        = CADir + "/ca.crt"
-	EnvURL        = "POCKETID_URL"
-	EnvAPIKeyFile = "POCKETID_API_KEY_FILE"
+	BaseDir       = contract.BaseDir
+	ClientsDir    = contract.ClientsDir
+	SecretsDir    = contract.SecretsDir
+	APIKeyDir     = contract.APIKeyDir
+	APIKeyFile    = contract.APIKeyFile
+	CADir         = contract.CADir
+	CAFile        = contract.CAFile
+	EnvURL        = contract.EnvURL
+	EnvAPIKeyFile = contract.EnvAPIKeyFile
 )
 
 // SecretFile is where the provisioning pod sees the client secret of the app Secret secretName.

@@ -150,7 +150,7 @@ spec:
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
-			if errs := v1alpha1.ValidateOIDCClient(doc); len(errs) > 0 {
+			if errs := v1alpha1.ValidateOIDCClient(doc, v1alpha1.Rendered); len(errs) > 0 {
 				t.Errorf("document is invalid: %v", errs)
 			}
 		})

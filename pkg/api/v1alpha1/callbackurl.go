@@ -1,4 +1,4 @@
-package pocketid
+package v1alpha1
 
 import (
 	"fmt"
