@@ -155,14 +155,14 @@ func TestCatalogWalk(t *testing.T) {
 					t.Errorf("client secret delivered %d times by reference, want 1", secretRefs)
 				}
 			}
-			for _, n := range r.Wiring.Notes {
+			for _, n := range append(append([]string(nil), r.Wiring.Notes...), r.Wiring.Warnings...) {
 				if strings.Contains(n, "{{") {
-					t.Errorf("note not rendered: %q", n)
+					t.Errorf("note or warning not rendered: %q", n)
 				}
 			}
 			// Notes may end up in files Flux substitutes; the preset itself must not add
 			// ${...} text (the input's placeholders are fine).
-			for _, n := range p.Notes {
+			for _, n := range append(append([]string(nil), p.Notes...), p.Warnings...) {
 				if strings.Contains(n, "${") {
 					t.Errorf("preset note holds ${...}: %q", n)
 				}
