@@ -79,21 +79,23 @@ bench: $(BIN)
 	KUSTOMIZE=$$($(TOOLS) kustomize)
 	KUSTOMIZE=$$KUSTOMIZE POCKETID_OIDC_BIN=$(CURDIR)/$(BIN) go test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCH_COUNT)x -timeout 60m ./tests/bench
 
-# Regenerates config/crd/bases from the Go types. Generated into a scratch directory first, so a
-# failing controller-gen leaves the committed files alone, then swapped in whole so that a CRD
-# for a removed kind disappears too.
+# Regenerates config/crd/bases and the API's deep copies (zz_generated.deepcopy.go) from the Go
+# types. The CRDs are generated into a scratch directory first, so a failing controller-gen
+# leaves the committed files alone, then swapped in whole so that a CRD for a removed kind
+# disappears too.
 schema:
 	cg=$$($(TOOLS) controller-gen)
 	out=$$(mktemp -d)
 	trap 'rm -rf "$$out"' EXIT
 	"$$cg" crd paths=./pkg/api/... output:crd:artifacts:config="$$out"
+	"$$cg" object paths=./pkg/api/...
 	rm -f config/crd/bases/*.yaml
 	cp "$$out"/*.yaml config/crd/bases/
 
-# docs/presets.md is generated from the preset catalog (pkg/preset); TestDocs fails when it is
-# stale. The golden files of the presets (pkg/preset/testdata) are regenerated the same way.
+# Regenerates docs/presets.md from the preset catalog (pkg/preset); TestDocs fails when it is
+# stale. UPDATE_GOLDEN=1 is the one switch of every golden file (docs/development.md).
 docs:
-	go test ./pkg/preset -run '^TestDocs$$' -update
+	UPDATE_GOLDEN=1 go test ./pkg/preset -run '^TestDocs$$'
 
 # Needs a Docker engine; VERSION is stamped into the binary and tags the image.
 image:

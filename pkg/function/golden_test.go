@@ -15,7 +15,7 @@ import (
 // TestGolden runs every testdata/<case>/ through Run, the binary's real entry:
 // the non-underscore YAML files are the items, _fnconfig.yaml the functionConfig (optional),
 // _expected.yaml the whole output ResourceList and _expected_stderr.txt what stderr must say.
-// WRITE_GOLDEN_OUTPUT=1 rewrites both. Each case is then run again on its own output and must
+// UPDATE_GOLDEN=1 rewrites both. Each case is then run again on its own output and must
 // come out with the same items: kpt re-renders its own output on every `kpt fn render`.
 func TestGolden(t *testing.T) {
 	dirs, err := os.ReadDir("testdata")
@@ -123,7 +123,7 @@ func itemsYAML(t *testing.T, out []byte) string {
 
 func compareGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if os.Getenv("WRITE_GOLDEN_OUTPUT") != "" {
+	if os.Getenv("UPDATE_GOLDEN") == "1" {
 		if len(got) == 0 {
 			_ = os.Remove(path)
 			return
@@ -138,7 +138,7 @@ func compareGolden(t *testing.T, path string, got []byte) {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got); WRITE_GOLDEN_OUTPUT=1 rewrites it:\n%s", path, diff)
+		t.Errorf("%s differs (-want +got); UPDATE_GOLDEN=1 rewrites it:\n%s", path, diff)
 	}
 }
 

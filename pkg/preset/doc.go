@@ -28,5 +28,5 @@
 //
 // Custom is the preset-less path (only spec.env). docs/presets.md is generated from the
 // catalog by Catalog.Markdown; TestDocs fails when it is stale
-// (go test ./pkg/preset -run TestDocs -update regenerates it).
+// (UPDATE_GOLDEN=1 go test ./pkg/preset -run TestDocs regenerates it).
 package preset

@@ -58,7 +58,7 @@ func (c *Catalog) Markdown() ([]byte, error) {
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	w("# Preset catalog\n\n")
 	w("<!-- Generated from pkg/preset/presets/*.yaml. Do not edit; regenerate with:\n")
-	w("     go test ./pkg/preset -run TestDocs -update -->\n\n")
+	w("     UPDATE_GOLDEN=1 go test ./pkg/preset -run TestDocs -->\n\n")
 	w("Set `spec.preset` of an `OIDCIntegration` to one of the names below. `pocketid-oidc presets`\n")
 	w("lists them, `pocketid-oidc presets <name>` shows one.\n\n")
 	w("Values are shown for symbolic input: `{app}` is `spec.url`, `{issuer}` the Pocket ID issuer,\n")

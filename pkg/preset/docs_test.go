@@ -13,13 +13,13 @@ import (
 var docsPath = filepath.Join("..", "..", "docs", "presets.md")
 
 // TestDocs keeps docs/presets.md in step with the catalog; CI fails when it is stale.
-// Regenerate: go test ./pkg/preset -run TestDocs -update
+// Regenerate: UPDATE_GOLDEN=1 go test ./pkg/preset -run TestDocs (make docs)
 func TestDocs(t *testing.T) {
 	got, err := preset.Default().Markdown()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
+	if update {
 		if err := os.WriteFile(docsPath, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -30,7 +30,7 @@ func TestDocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatalf("%s is stale: run go test ./pkg/preset -run TestDocs -update", docsPath)
+		t.Fatalf("%s is stale: run make docs (UPDATE_GOLDEN=1 go test ./pkg/preset -run TestDocs)", docsPath)
 	}
 }
 

@@ -88,7 +88,7 @@ func TestFluxEnvsubstStrict(t *testing.T) {
 				}
 				if !sameYAML(t, want, got) {
 					t.Errorf("%s: substitution changed more than the placeholders:\n%s", objectKey(n),
-						unifiedDiff(want, got, "placeholders replaced as text", "flux envsubst"))
+						diffText(want, got, "placeholders replaced as text", "flux envsubst"))
 				}
 			}
 		})

@@ -12,13 +12,14 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/pmezard/go-difflib/difflib"
+	"github.com/google/go-cmp/cmp"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// updateRendered rewrites committed expected output instead of comparing with it.
-var updateRendered = os.Getenv("UPDATE_RENDERED") == "1"
+// updateGolden rewrites committed expected output instead of comparing with it: UPDATE_GOLDEN=1,
+// the one switch of every golden file in the repository (docs/development.md).
+var updateGolden = os.Getenv("UPDATE_GOLDEN") == "1"
 
 // toolInstall says, for each tool variable the Makefile sets (TOOLS_ENV), how to set it by hand
 // from the repository root.
@@ -170,16 +171,9 @@ func objectKey(n *yaml.RNode) string {
 	return fmt.Sprintf("%s %s %s%s", n.GetApiVersion(), n.GetKind(), ns, n.GetName())
 }
 
-// unifiedDiff is a unified diff of two texts, for failure messages.
-func unifiedDiff(want, got, wantName, gotName string) string {
-	d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-		A: difflib.SplitLines(want), B: difflib.SplitLines(got),
-		FromFile: wantName, ToFile: gotName, Context: 3,
-	})
-	if err != nil {
-		return err.Error()
-	}
-	return d
+// diffText is a line diff of two texts for failure messages: - lines are want's, + lines got's.
+func diffText(want, got, wantName, gotName string) string {
+	return "-" + wantName + " +" + gotName + ":\n" + cmp.Diff(want, got)
 }
 
 // run runs a command and returns stdout; a failure reports stderr, which is where kustomize and

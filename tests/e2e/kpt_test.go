@@ -109,14 +109,14 @@ func TestKptRender(t *testing.T) {
 
 	first := t.TempDir()
 	kptRender(t, bin, src, first)
-	if updateRendered {
+	if updateGolden {
 		if err := os.RemoveAll(want); err != nil {
 			t.Fatal(err)
 		}
 		copyTree(t, first, want)
 		t.Log("rewrote examples/kpt/rendered")
 	}
-	compareTrees(t, want, first, "examples/kpt/rendered is stale (UPDATE_RENDERED=1 rewrites it)")
+	compareTrees(t, want, first, "examples/kpt/rendered is stale (UPDATE_GOLDEN=1 rewrites it)")
 
 	second := t.TempDir()
 	kptRender(t, bin, first, second)
@@ -169,7 +169,7 @@ func compareTrees(t testing.TB, wantDir, gotDir, msg string) {
 			continue
 		}
 		if !bytes.Equal(want[name], g) {
-			t.Errorf("%s: %s differs:\n%s", msg, name, unifiedDiff(string(want[name]), string(g), "want/"+name, "got/"+name))
+			t.Errorf("%s: %s differs:\n%s", msg, name, diffText(string(want[name]), string(g), "want/"+name, "got/"+name))
 		}
 	}
 	for _, name := range sortedKeys(got) {

@@ -27,9 +27,9 @@ func TestKustomizeBuildMatchesRendered(t *testing.T) {
 			// Output that differs between two runs cannot be committed (every render would be a diff).
 			if again := kustomizeBuild(t, kustomize, root, ex.Rel, execFlags...); !bytes.Equal(got, again) {
 				t.Fatalf("two builds of %s differ (non-deterministic output):\n%s", ex.Rel,
-					unifiedDiff(string(got), string(again), "first build", "second build"))
+					diffText(string(got), string(again), "first build", "second build"))
 			}
-			if updateRendered {
+			if updateGolden {
 				if err := os.WriteFile(ex.Rendered, got, 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -41,8 +41,8 @@ func TestKustomizeBuildMatchesRendered(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(want, got) {
-				t.Errorf("%s/rendered.yaml is stale; rerun with UPDATE_RENDERED=1 and review the diff:\n%s", ex.Rel,
-					unifiedDiff(string(want), string(got), ex.Rel+"/rendered.yaml", "kustomize build"))
+				t.Errorf("%s/rendered.yaml is stale; rerun with UPDATE_GOLDEN=1 and review the diff:\n%s", ex.Rel,
+					diffText(string(want), string(got), ex.Rel+"/rendered.yaml", "kustomize build"))
 			}
 		})
 	}

@@ -125,7 +125,7 @@ func TestRenderSetDifference(t *testing.T) {
 	}
 	if strings.Join(sortedKeys(before), "\n") != strings.Join(sortedKeys(again), "\n") {
 		t.Fatalf("an unchanged integration renders different objects:\n%s",
-			unifiedDiff(strings.Join(sortedKeys(before), "\n"), strings.Join(sortedKeys(again), "\n"), "first", "second"))
+			diffText(strings.Join(sortedKeys(before), "\n"), strings.Join(sortedKeys(again), "\n"), "first", "second"))
 	}
 
 	extra := strings.TrimSuffix(integrationURL(t, items, cfg), "/") + "/e2e-extra-callback"
@@ -168,7 +168,7 @@ func TestRenderSetDifference(t *testing.T) {
 			continue
 		}
 		if a, b := oldRest[k].MustString(), n.MustString(); a != b {
-			t.Errorf("%s changed although only a callback changed:\n%s", k, unifiedDiff(a, b, "before", "after"))
+			t.Errorf("%s changed although only a callback changed:\n%s", k, diffText(a, b, "before", "after"))
 		}
 	}
 	for k := range newRest {
@@ -226,7 +226,7 @@ func TestRenderStateAbsent(t *testing.T) {
 				continue
 			}
 			if a, b := in.MustString(), n.MustString(); a != b {
-				t.Errorf("%s is still wired although the client is absent:\n%s", k, unifiedDiff(a, b, "input", "output"))
+				t.Errorf("%s is still wired although the client is absent:\n%s", k, diffText(a, b, "input", "output"))
 			}
 		}
 	}
