@@ -5,6 +5,11 @@
 #
 # Plain Dockerfile syntax on purpose (no RUN --mount, no BUILDPLATFORM): it builds the same with
 # BuildKit, buildx and the classic builder.
+#
+# Without Docker, `make image-oci` builds the same image (internal/imagebuild: same binary path,
+# user and entrypoint, distroless's accounts, CA roots and time zones) as an OCI layout; that is
+# the build the release workflow publishes and tests/image inspects, and tests/image also checks
+# that this file's USER, ENTRYPOINT and binary path still match it.
 FROM golang:1.26 AS build
 WORKDIR /src
 ENV CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
