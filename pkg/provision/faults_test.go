@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -282,4 +283,36 @@ func TestCrashBetweenCreateAndSecret(t *testing.T) {
 	}
 	faultScenarios[0].check(t, e)
 	e.assertNoop(docs)
+}
+
+// TestEveryAnswerLostOnce: every request is applied and its answer lost on the first attempt
+// (the connection drops after Pocket ID handled it), then retried. Creates come back "id taken",
+// secrets are added twice, deletes come back 404: each scenario still converges in one run,
+// with nothing duplicated.
+func TestEveryAnswerLostOnce(t *testing.T) {
+	for _, sc := range faultScenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			e := newTestEnv(t, pocketidtest.Options{})
+			docs := sc.setup(e)
+			var mu sync.Mutex
+			lose := true
+			e.srv.SetHook(func(int, *http.Request) pocketidtest.Fault {
+				mu.Lock()
+				defer mu.Unlock()
+				lose = !lose
+				if !lose {
+					return pocketidtest.DropAfter
+				}
+				return pocketidtest.NoFault
+			})
+			res := e.mustConverge(docs)
+			e.srv.SetHook(nil)
+			e.settle(sc.settle, docs)
+			sc.check(t, e)
+			if sc.name == "create" && res.Clients[0].Outcome != Created {
+				t.Errorf("outcome %s, want created", res.Clients[0].Outcome)
+			}
+			e.assertNoop(docs)
+		})
+	}
 }
