@@ -152,3 +152,49 @@ func TestResolvedCarriesRequires(t *testing.T) {
 		t.Error("Resolved.Requires.EmailsVerified is false")
 	}
 }
+
+// TestPublicURLKeysCarryTheAppURL: a setting or absolute publicURL key must really hand the
+// app its public URL; a key that names the setting but holds something else (a path, the
+// issuer) would pass the evidence check and still break the redirect.
+func TestPublicURLKeysCarryTheAppURL(t *testing.T) {
+	c := preset.Default()
+	for _, name := range c.Names() {
+		p, _ := c.Get(name)
+		if p.PublicURL.Mode != preset.PublicURLSetting && p.PublicURL.Mode != preset.PublicURLAbsolute {
+			continue
+		}
+		in := catalogInput(name)
+		r, errs := p.Resolve(in)
+		if len(errs) > 0 {
+			t.Fatal(errs.ToAggregate())
+		}
+		vars := p.Vars(in)
+		for _, key := range p.PublicURL.Keys {
+			if strings.HasPrefix(key, "chart:") || strings.Contains(key, ":") {
+				continue // chart values and file leaves are checked by their goldens
+			}
+			envName := key
+			if strings.Contains(key, "{{") {
+				envName = strings.ReplaceAll(key, "{{ .ProviderKey | upper }}", strings.ToUpper(vars.ProviderKey))
+				envName = strings.ReplaceAll(envName, "{{ upper .ProviderKey }}", strings.ToUpper(vars.ProviderKey))
+			}
+			found := false
+			for _, e := range r.Wiring.Env {
+				if e.Name != envName {
+					continue
+				}
+				found = true
+				text := e.Value
+				if e.SecretKeyRef != nil {
+					text = r.Wiring.SecretTemplates[e.SecretKeyRef.Key]
+				}
+				if !strings.Contains(text, in.AppURL) {
+					t.Errorf("%s: publicURL key %s does not carry the app URL: %q", name, key, text)
+				}
+			}
+			if !found {
+				t.Errorf("%s: publicURL key %s is not among the rendered env", name, key)
+			}
+		}
+	}
+}
