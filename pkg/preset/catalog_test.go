@@ -385,8 +385,9 @@ secretEnv:
 func TestRequiredAppSettings(t *testing.T) {
 	app := func(n string) string { return "https://" + n + ".${SECRET_DOMAIN}" }
 	tests := map[string]map[string]string{
-		"grafana":       {"GF_SERVER_ROOT_URL": app("grafana") + "/", "GF_AUTH_GENERIC_OAUTH_ENABLED": "true"},
-		"open-webui":    {"WEBUI_URL": app("open-webui")},
+		"grafana": {"GF_SERVER_ROOT_URL": app("grafana") + "/", "GF_AUTH_GENERIC_OAUTH_ENABLED": "true"},
+		"open-webui": {"WEBUI_URL": app("open-webui"), "OPENID_REDIRECT_URI": app("open-webui") + "/oauth/oidc/callback",
+			"ENABLE_OAUTH_PERSISTENT_CONFIG": "false"},
 		"outline":       {"URL": app("outline")},
 		"vaultwarden":   {"DOMAIN": app("vaultwarden"), "SSO_ENABLED": "true", "SSO_AUTHORITY": "https://auth.${SECRET_DOMAIN}"},
 		"karakeep":      {"NEXTAUTH_URL": app("karakeep")},
@@ -396,14 +397,22 @@ func TestRequiredAppSettings(t *testing.T) {
 		"grist":         {"GRIST_OIDC_SP_HOST": app("grist")},
 		"paperless-ngx": {"PAPERLESS_APPS": "allauth.socialaccount.providers.openid_connect"},
 		"tandoor":       {"SOCIAL_PROVIDERS": "allauth.socialaccount.providers.openid_connect"},
-		"bookstack":     {"AUTH_METHOD": "oidc", "OIDC_ISSUER_DISCOVER": "true"},
+		"bookstack":     {"AUTH_METHOD": "oidc", "OIDC_ISSUER_DISCOVER": "true", "APP_URL": app("bookstack")},
 		"pgadmin":       {"PGADMIN_CONFIG_AUTHENTICATION_SOURCES": "['oauth2', 'internal']", "PGADMIN_CONFIG_OAUTH2_AUTO_CREATE_USER": "True"},
 		"homarr":        {"AUTH_PROVIDERS": "oidc"},
 		"dawarich":      {"OIDC_REDIRECT_URI": app("dawarich") + "/users/auth/openid_connect/callback"},
 		"romm":          {"OIDC_REDIRECT_URI": app("romm") + "/api/oauth/openid", "OIDC_ENABLED": "true"},
 		"minio":         {"MINIO_IDENTITY_OPENID_REDIRECT_URI": app("minio") + "/oauth_callback", "MINIO_IDENTITY_OPENID_SCOPES": "openid,email,profile"},
-		"freshrss":      {"OIDC_ENABLED": "1", "OIDC_SCOPES": "openid profile"},
+		"freshrss":      {"OIDC_ENABLED": "1", "OIDC_SCOPES": "openid profile", "OIDC_X_FORWARDED_HEADERS": "X-Forwarded-Proto"},
 		"immich":        {"IMMICH_CONFIG_FILE": "/config/immich-config.yaml"},
+		// Public URL and redirect wiring, each read in the app's source (see the evidence).
+		"homebox":    {"HBOX_OPTIONS_TRUST_PROXY": "true"},
+		"komodo":     {"KOMODO_HOST": app("komodo")},
+		"photoprism": {"PHOTOPRISM_SITE_URL": app("photoprism") + "/", "PHOTOPRISM_OIDC_SCOPES": "openid email profile"},
+		"headscale":  {"HEADSCALE_SERVER_URL": app("headscale")},
+		"planka":     {"BASE_URL": app("planka")},
+		"mealie":     {"BASE_URL": app("mealie")},
+		"rallly":     {"NEXT_PUBLIC_BASE_URL": app("rallly")},
 	}
 	for name, want := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -441,5 +450,51 @@ func TestRequiredAppSettings(t *testing.T) {
 		if strings.HasPrefix(e.Name, "IMMICH_OAUTH") {
 			t.Errorf("immich sets %s, which Immich does not read", e.Name)
 		}
+	}
+}
+
+// TestPrerequisitesAndVersions pins what each app's source showed it needs beyond wiring: Pocket
+// ID's "emails verified" setting, the first version the preset works with, and PKCE where the
+// app always sends S256 (a PKCE client refuses an app that does not).
+func TestPrerequisitesAndVersions(t *testing.T) {
+	c := preset.Default()
+	get := func(name string) *preset.Preset {
+		p, ok := c.Get(name)
+		if !ok {
+			t.Fatalf("no preset %s", name)
+		}
+		return p
+	}
+	for _, name := range []string{"vaultwarden", "grist", "romm", "kavita", "dawarich"} {
+		if !get(name).Requires.EmailsVerified {
+			t.Errorf("%s: requires.emailsVerified is false", name)
+		}
+	}
+	for name, want := range map[string]string{
+		"homebox": "0.22.0", "semaphore": "2.14", "tandoor": "1.5.13", "headscale": "0.24.0",
+		"dawarich": "0.36.0", "actual-budget": "25.1.0",
+	} {
+		if got := get(name).MinVersion; got != want {
+			t.Errorf("%s: minVersion %q, want %q", name, got, want)
+		}
+	}
+	for _, name := range []string{"mealie", "miniflux", "opengist", "rallly", "karakeep", "outline", "photoprism"} {
+		if !get(name).PKCE {
+			t.Errorf("%s: pkce is false although the app always sends S256", name)
+		}
+	}
+	r, errs := get("semaphore").Resolve(catalogInput("semaphore"))
+	if len(errs) > 0 {
+		t.Fatal(errs.ToAggregate())
+	}
+	if !strings.Contains(r.Wiring.SecretTemplates["SEMAPHORE_OIDC_PROVIDERS"], `"return_via_state":true`) {
+		t.Error("semaphore: return_via_state is not set, deep links would change the redirect URL")
+	}
+	r, errs = get("immich").Resolve(catalogInput("immich"))
+	if len(errs) > 0 {
+		t.Fatal(errs.ToAggregate())
+	}
+	if len(r.Wiring.Warnings) == 0 || !strings.Contains(r.Wiring.Warnings[0], "replaces ALL its system settings") {
+		t.Errorf("immich: no warning that the config file replaces every system setting: %q", r.Wiring.Warnings)
 	}
 }
