@@ -25,13 +25,13 @@ func CronJob(namespace string, provider v1alpha1.ProviderSpec, apiKey v1alpha1.K
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Document.Spec.ID < sorted[j].Document.Spec.ID })
 	var cmSources, secretSources []corev1.VolumeProjection
 	for _, c := range sorted {
-		docYAML, err := documentYAML(c.Document)
+		cm, _, err := objects(c)
 		if err != nil {
 			return nil, err
 		}
 		key := fileName(c.Document.Spec.ID)
 		cmSources = append(cmSources, corev1.VolumeProjection{ConfigMap: &corev1.ConfigMapProjection{
-			LocalObjectReference: corev1.LocalObjectReference{Name: objectName(c.Integration, hash(c, docYAML))},
+			LocalObjectReference: corev1.LocalObjectReference{Name: cm.Name},
 			Items:                []corev1.KeyToPath{{Key: key, Path: key}},
 		}})
 		if c.SecretName != "" {

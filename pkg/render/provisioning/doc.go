@@ -15,15 +15,18 @@
 //
 // Decisions:
 //   - ConfigMap and Job are named <integration>-oidc-<hash>, the hash (10 hex digits of
-//     SHA-256) covering the document, image, API URL, CA and the Secrets read. A change starts a
-//     new Job and Flux prunes the old pair; an unchanged render starts none. The integration
+//     SHA-256) covering everything that cannot change under one name: the ConfigMap's data and
+//     the Job's whole pod template (image, args, env, the Secrets and ConfigMaps it mounts,
+//     resources, security context). A change starts a new Job and Flux prunes the old pair; an
+//     unchanged render starts none. The TTL changes in place and stays out. The integration
 //     part is cut so the name fits 63 characters (the job-name label of the pods).
 //   - The ConfigMap is immutable: its name changes with its content. The hash is taken before
-//     Flux's postBuild substitution, though, so when the document (or API URL, image) holds
-//     ${VAR} placeholders, ConfigMap and Job carry kustomize.toolkit.fluxcd.io/force: enabled
-//     (Flux re-creates them instead of failing on an immutable change) and the pod template
-//     carries oidc.endsys.cloud/substitutions with the placeholders, so a new value changes the
-//     Job and the re-created Job runs on the new document.
+//     Flux's postBuild substitution, though, so when either object holds a ${VAR} placeholder
+//     anywhere (document, image, API URL, a Secret or ConfigMap name or key),
+//     ConfigMap and Job carry kustomize.toolkit.fluxcd.io/force: enabled (Flux re-creates them
+//     instead of failing on an immutable change) and the pod template carries
+//     oidc.endsys.cloud/substitutions with the placeholders, so a new value changes the Job
+//     and the re-created Job runs on the new document.
 //   - The pod passes Pod Security "restricted": non-root 65532, RuntimeDefault seccomp, no
 //     privilege escalation, read-only root (a small emptyDir is /tmp), all capabilities dropped.
 //     It mounts no service account token (it never talks to Kubernetes) and has no service

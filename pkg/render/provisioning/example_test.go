@@ -37,8 +37,8 @@ func ExampleRender() {
 	data := objs[0].GetDataMap()["mealie.yaml"]
 	fmt.Print(data)
 	// Output:
-	// ConfigMap home mealie-oidc-58e39cc0c7
-	// Job home mealie-oidc-58e39cc0c7
+	// ConfigMap home mealie-oidc-cb4cb84b8e
+	// Job home mealie-oidc-cb4cb84b8e
 	// apiVersion: oidc.endsys.cloud/v1alpha1
 	// kind: OIDCClient
 	// metadata:

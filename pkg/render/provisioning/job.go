@@ -29,45 +29,45 @@ type Client struct {
 	APIKeySecret v1alpha1.KeyRef
 }
 
-// Render returns the ConfigMap holding the document and the Job that provisions it. Both are
-// named <integration>-oidc-<hash> with a hash of everything the Job acts on, so a changed
-// client starts a new Job (and Flux prunes the old one) while an unchanged one starts none.
+// Render returns the ConfigMap holding the document and the Job that provisions it (see
+// objects).
 func Render(c Client) ([]*yaml.RNode, error) {
-	docYAML, err := documentYAML(c.Document)
+	cm, job, err := objects(c)
 	if err != nil {
 		return nil, err
 	}
-	sum := hash(c, docYAML)
-	name := objectName(c.Integration, sum)
-	labels := Labels(c.Integration)
-	jobAnnotations := map[string]string{v1alpha1.AnnotationChecksum: sum}
-	var cmAnnotations, podAnnotations map[string]string
-	// The hash is taken before Flux's postBuild substitution, so a changed ${VAR} value changes
-	// the immutable ConfigMap (and the document the Job should act on) under the same name: the
-	// apply would fail. Flux recreates objects annotated force: enabled instead, and the pod
-	// annotation carries the placeholders so that, once substituted, the Job's template changes
-	// with their values and the recreated Job runs on the new document.
-	if vars := placeholders(docYAML, c.Provider.APIURL, c.Provider.Image); len(vars) > 0 {
-		cmAnnotations = map[string]string{FluxForceAnnotation: "enabled"}
-		jobAnnotations[FluxForceAnnotation] = "enabled"
-		podAnnotations = map[string]string{AnnotationSubstitutions: strings.Join(vars, " ")}
-	}
+	return toRNodes(cm, job)
+}
 
+// objects builds the ConfigMap and the Job of one client. Both are named
+// <integration>-oidc-<hash>, the hash covering everything that makes either differ: the
+// ConfigMap's data and the Job's whole pod template (image, args, env, every Secret and
+// ConfigMap it mounts, resources, security context), with the ConfigMap's own name left out of
+// it. A changed client starts a new Job (and Flux prunes the old pair) while an unchanged one
+// starts none, and no apply ever meets an immutable field (a ConfigMap marked immutable, a
+// Job's template) changed under the same name.
+//
+// Except through Flux's postBuild substitution, which runs after the hash: a ${VAR} anywhere
+// in either object changes it, once substituted, under the same name. Both then carry
+// kustomize.toolkit.fluxcd.io/force: enabled, so Flux re-creates them instead of failing the
+// apply, and the pod template lists the placeholders so that a new value changes the Job's
+// template and the re-created Job runs on the new document.
+func objects(c Client) (*corev1.ConfigMap, *batchv1.Job, error) {
+	docYAML, err := documentYAML(c.Document)
+	if err != nil {
+		return nil, nil, err
+	}
+	labels := Labels(c.Integration)
 	cm := &corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: c.Namespace, Labels: labels, Annotations: cmAnnotations},
+		ObjectMeta: metav1.ObjectMeta{Namespace: c.Namespace, Labels: labels},
 		// Immutable: the name changes with the content, and the kubelet need not watch it.
 		Immutable: ptr(true),
 		Data:      map[string]string{fileName(c.Document.Spec.ID): docYAML},
 	}
 
-	volumes := []corev1.Volume{{
-		Name: "clients",
-		VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
-			LocalObjectReference: corev1.LocalObjectReference{Name: name},
-			DefaultMode:          ptr(int32(0o444)),
-		}},
-	}}
+	clients := &corev1.ConfigMapVolumeSource{DefaultMode: ptr(int32(0o444))} // named below
+	volumes := []corev1.Volume{{Name: "clients", VolumeSource: corev1.VolumeSource{ConfigMap: clients}}}
 	mounts := []corev1.VolumeMount{{Name: "clients", MountPath: ClientsDir, ReadOnly: true}}
 	if c.SecretName != "" {
 		volumes = append(volumes, corev1.Volume{
@@ -81,22 +81,35 @@ func Render(c Client) ([]*yaml.RNode, error) {
 		mounts = append(mounts, corev1.VolumeMount{Name: "client-secret", MountPath: path.Join(SecretsDir, c.SecretName), ReadOnly: true})
 	}
 	volumes, mounts = appendCommon(volumes, mounts, c.Provider, c.APIKeySecret)
-
 	job := &batchv1.Job{
-		TypeMeta: metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
-		ObjectMeta: metav1.ObjectMeta{
-			Name: name, Namespace: c.Namespace, Labels: labels,
-			Annotations: jobAnnotations,
-		},
+		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
+		ObjectMeta: metav1.ObjectMeta{Namespace: c.Namespace, Labels: labels, Annotations: map[string]string{}},
 		Spec: batchv1.JobSpec{
 			BackoffLimit:            ptr(int32(backoffLimit)),
 			ActiveDeadlineSeconds:   ptr(int64(activeDeadlineSeconds)),
 			TTLSecondsAfterFinished: c.Provider.JobTTLSecondsAfterFinished,
 			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels, Annotations: podAnnotations},
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
 				Spec:       podSpec(c.Provider, volumes, mounts),
 			},
 		},
 	}
-	return toRNodes(cm, job)
+
+	vars, err := placeholdersIn(cm, job)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(vars) > 0 {
+		cm.Annotations = map[string]string{FluxForceAnnotation: "enabled"}
+		job.Annotations[FluxForceAnnotation] = "enabled"
+		job.Spec.Template.Annotations = map[string]string{AnnotationSubstitutions: strings.Join(vars, " ")}
+	}
+	sum, err := hash(cm.Data, job.Spec.Template)
+	if err != nil {
+		return nil, nil, err
+	}
+	name := objectName(c.Integration, sum)
+	cm.Name, job.Name, clients.Name = name, name, name
+	job.Annotations[v1alpha1.AnnotationChecksum] = sum
+	return cm, job, nil
 }

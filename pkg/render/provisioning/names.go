@@ -3,8 +3,11 @@ package provisioning
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
+
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
 )
@@ -18,20 +21,16 @@ func Labels(integration string) map[string]string {
 	return l
 }
 
-// hash covers everything the Job acts on: the document, the image, the API endpoint, the CA
-// and the Secrets it reads. Not the TTL, which does not change what the Job does.
-func hash(c Client, docYAML string) string {
-	h := sha256.New()
-	ca := ""
-	if c.Provider.CAConfigMapRef != nil {
-		ca = c.Provider.CAConfigMapRef.Name + "/" + c.Provider.CAConfigMapRef.Key
+// hash is 10 hex digits of the SHA-256 of the ConfigMap's data and the Job's pod template,
+// as JSON (map keys sorted): everything of the pair that cannot change under one name. The
+// TTL and the Job's other limits stay out: they change in place.
+func hash(data map[string]string, template corev1.PodTemplateSpec) (string, error) {
+	b, err := json.Marshal([]any{data, template})
+	if err != nil {
+		return "", err
 	}
-	for _, s := range []string{docYAML, c.Provider.Image, c.Provider.APIURL, ca,
-		c.APIKeySecret.Name + "/" + c.APIKeySecret.Key, c.SecretName} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))[:10]
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])[:10], nil
 }
 
 // maxPrefix keeps <prefix>-oidc-<10 hex> within 63 characters: Job names become a label value

@@ -42,3 +42,33 @@ func placeholders(texts ...string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// placeholdersIn returns the placeholders in every key and string value of the objects, as
+// they will be rendered.
+func placeholdersIn(objs ...any) ([]string, error) {
+	var texts []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, c := range t {
+				texts = append(texts, k)
+				walk(c)
+			}
+		case []any:
+			for _, c := range t {
+				walk(c)
+			}
+		case string:
+			texts = append(texts, t)
+		}
+	}
+	for _, o := range objs {
+		m, err := toMap(o)
+		if err != nil {
+			return nil, err
+		}
+		walk(m)
+	}
+	return placeholders(texts...), nil
+}
