@@ -22,14 +22,7 @@ const (
 // appendCommon adds the API key, the optional CA bundle and a writable /tmp (the root file
 // system is read-only).
 func appendCommon(volumes []corev1.Volume, mounts []corev1.VolumeMount, p v1alpha1.ProviderSpec, apiKey v1alpha1.KeyRef) ([]corev1.Volume, []corev1.VolumeMount) {
-	volumes = append(volumes, corev1.Volume{
-		Name: "api-key",
-		VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
-			SecretName:  apiKey.Name,
-			Items:       []corev1.KeyToPath{{Key: apiKey.Key, Path: v1alpha1.DefaultAPIKeySecretKey}},
-			DefaultMode: ptr(int32(0o440)),
-		}},
-	})
+	volumes = append(volumes, secretVolume("api-key", apiKey.Name, apiKey.Key, v1alpha1.DefaultAPIKeySecretKey))
 	mounts = append(mounts, corev1.VolumeMount{Name: "api-key", MountPath: APIKeyDir, ReadOnly: true})
 	if ca := p.CAConfigMapRef; ca != nil {
 		volumes = append(volumes, corev1.Volume{
@@ -99,4 +92,14 @@ func podSpec(p v1alpha1.ProviderSpec, volumes []corev1.Volume, mounts []corev1.V
 		}},
 		Volumes: volumes,
 	}
+}
+
+// secretVolume mounts one key of a Secret as the file path, readable by the pod's user and
+// group only.
+func secretVolume(name, secret, key, path string) corev1.Volume {
+	return corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
+		SecretName:  secret,
+		Items:       []corev1.KeyToPath{{Key: key, Path: path}},
+		DefaultMode: ptr(int32(0o440)),
+	}}}
 }
