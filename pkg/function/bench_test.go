@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
@@ -84,40 +82,6 @@ func BenchmarkIdentity5000(b *testing.B) {
 	for b.Loop() {
 		if err := identity(in, io.Discard); err != nil {
 			b.Fatal(err)
-		}
-	}
-}
-
-// TestFunctionRatio keeps the function within 1.5x of the identity function on 5,000 objects
-// (500 HelmReleases, 500 integrations) and twice that. A timing test on a shared machine is noisy, so it runs
-// only with POCKETID_OIDC_RATIO=1 (make bench measures the same with the built binary).
-func TestFunctionRatio(t *testing.T) {
-	if os.Getenv("POCKETID_OIDC_RATIO") == "" {
-		t.Skip("timing test: set POCKETID_OIDC_RATIO=1")
-	}
-	for _, n := range []int{5000, 10000} {
-		in := benchInput(n)
-		var errOut bytes.Buffer
-		if code := runFunction(bytes.NewReader(in), io.Discard, &errOut); code != 0 {
-			t.Fatalf("exit %d: %s", code, errOut.String())
-		}
-		best := func(f func()) time.Duration {
-			var min time.Duration
-			for i := 0; i < 3; i++ {
-				start := time.Now()
-				f()
-				if d := time.Since(start); min == 0 || d < min {
-					min = d
-				}
-			}
-			return min
-		}
-		fnTime := best(func() { runFunction(bytes.NewReader(in), io.Discard, io.Discard) })
-		idTime := best(func() { _ = identity(in, io.Discard) })
-		ratio := float64(fnTime) / float64(idTime)
-		t.Logf("%d objects: function %v, identity %v, ratio %.2f", n, fnTime, idTime, ratio)
-		if ratio > 1.5 {
-			t.Errorf("%d objects: function takes %.2fx the identity function (goal <= 1.5)", n, ratio)
 		}
 	}
 }
