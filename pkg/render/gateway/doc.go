@@ -39,8 +39,12 @@
 //     (cookieDomain v1.1.0, cookieConfig v1.5.0).
 //
 // PKCE: Envoy's OAuth2 filter always sends an S256 code challenge (filter.cc
-// redirectToOAuthServer), so Register turns PKCE on for the client unless spec.client.pkce says
-// otherwise. Everything here therefore needs Envoy Gateway v1.5.0 or later.
+// redirectToOAuthServer), so Register turns PKCE on for a client the gateway alone logs in to
+// (no preset, no env), unless spec.client.pkce says otherwise. With an app login of its own
+// the preset's PKCE setting stands: Pocket ID checks a verifier only with PKCE on.
+//
+// Envoy Gateway v1.5.0 or later is needed (end-session discovery, cookieConfig); the CRDs the
+// tests validate against are v1.9.1's.
 //
 // Decisions:
 //   - The policy is named <integration>-oidc and labelled like every object we render

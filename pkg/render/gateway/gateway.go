@@ -84,11 +84,14 @@ func CheckIssuer(issuer string) error {
 	return fmt.Errorf("the provider's issuer %q is refused by Envoy Gateway, which accepts only an https issuer without query, fragment or user (%s)", issuer, issuerRE)
 }
 
-// Register makes the client document accept the gateway login: the redirect URL as a callback,
-// the app's origin as a logout callback (Pocket ID refuses the logout otherwise), and PKCE on
-// unless spec.client.pkce is set, because Envoy always sends an S256 challenge. The URLs are
-// added to whatever the preset or spec.client lists, never replacing them. An absent client is
-// left alone.
+// Register makes the client document accept the gateway login: the redirect URL as a callback
+// and the app's origin as a logout callback (Pocket ID refuses the logout otherwise), added to
+// whatever the preset or spec.client lists, never replacing them. When the gateway is the only
+// login (no preset, no env) and spec.client.pkce is unset, PKCE is turned on: Envoy always
+// sends an S256 challenge. An app's own login may not, so with a preset or env the client's
+// PKCE stays as resolved; Pocket ID checks the verifier only when PKCE is on
+// (backend/internal/service/oidc_service.go createTokenFromAuthorizationCode), so Envoy's
+// challenge is harmless there. An absent client is left alone.
 func Register(doc *v1alpha1.OIDCClient, in *v1alpha1.OIDCIntegration) {
 	s := &in.Spec
 	if s.Gateway == nil || doc.Spec.State == v1alpha1.StateAbsent {
@@ -97,7 +100,7 @@ func Register(doc *v1alpha1.OIDCClient, in *v1alpha1.OIDCIntegration) {
 	c := &doc.Spec
 	c.CallbackURLs = appendMissing(c.CallbackURLs, RedirectURL(s.URL, *s.Gateway))
 	c.LogoutCallbackURLs = appendMissing(c.LogoutCallbackURLs, PostLogoutURL(s.URL))
-	if s.Client.PKCE == nil {
+	if s.Client.PKCE == nil && s.Preset == "" && len(s.Env) == 0 {
 		c.PKCE = true
 	}
 }

@@ -220,6 +220,31 @@ state: present
 `,
 		},
 		{
+			name: "an app login of its own (env): PKCE stays as resolved, the app may send no challenge",
+			in:   "metadata: {name: wiki}\nspec: {url: https://wiki.example.com, env: {OIDC_ISSUER: \"{{ .Issuer }}\"}, gateway: {}}",
+			doc:  v1alpha1.OIDCClientSpec{ID: "wiki", State: "present", CallbackURLs: []string{"https://wiki.example.com/oidc/callback"}},
+			want: `callbackURLs:
+- https://wiki.example.com/oidc/callback
+- https://wiki.example.com/oauth2/callback
+id: wiki
+logoutCallbackURLs:
+- https://wiki.example.com/
+state: present
+`,
+		},
+		{
+			name: "a preset's login: its PKCE setting stands",
+			in:   "metadata: {name: grafana}\nspec: {preset: grafana, url: https://grafana.example.com, gateway: {}}",
+			doc:  v1alpha1.OIDCClientSpec{ID: "grafana", State: "present"},
+			want: `callbackURLs:
+- https://grafana.example.com/oauth2/callback
+id: grafana
+logoutCallbackURLs:
+- https://grafana.example.com/
+state: present
+`,
+		},
+		{
 			name: "absent client: only its id is needed to delete it",
 			in:   "metadata: {name: whoami}\nspec: {url: https://whoami.example.com, client: {state: absent}, gateway: {}}",
 			doc:  v1alpha1.OIDCClientSpec{ID: "whoami", State: "absent"},
