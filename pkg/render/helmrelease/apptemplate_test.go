@@ -13,374 +13,256 @@ func TestAppTemplateEnv(t *testing.T) {
 	runCases(t, []testCase{{
 		name:   "map env keeps the user's entries, order and shorthand; ours replace same names in place",
 		filter: Filter{Integration: "immich", Wiring: oidcWiring},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-  namespace: media
-spec:
-  chart:
-    spec:
-      chart: app-template
-      sourceRef: {kind: HelmRepository, name: bjw-s}
-  values:
-    controllers:
-      main:
-        containers:
-          main:
-            image: {repository: ghcr.io/immich-app/immich-server, tag: v1.140.0}
-            env:
-              TZ: Europe/Berlin
-              OAUTH_ISSUER_URL: https://old.example.com
-              DB_PASSWORD:
-                secretKeyRef: {name: immich-db, key: password}
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-  namespace: media
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"immich":{"envPath":["controllers","main","containers","main","env"],"env":["OAUTH_CLIENT_ID","OAUTH_CLIENT_SECRET","OAUTH_ISSUER_URL"],"replaced":{"OAUTH_ISSUER_URL":"OAUTH_ISSUER_URL: https://old.example.com"}}}'
-spec:
-  chart:
-    spec:
-      chart: app-template
-      sourceRef: {kind: HelmRepository, name: bjw-s}
-  values:
-    controllers:
-      main:
-        containers:
-          main:
-            image: {repository: ghcr.io/immich-app/immich-server, tag: v1.140.0}
-            env:
-              TZ: Europe/Berlin
-              OAUTH_ISSUER_URL: https://auth.${SECRET_DOMAIN}
-              DB_PASSWORD:
-                secretKeyRef: {name: immich-db, key: password}
-              OAUTH_CLIENT_ID: immich
-              OAUTH_CLIENT_SECRET:
-                valueFrom:
-                  secretKeyRef:
-                    name: immich-oidc
-                    key: client-secret
-`,
+		in: hrYAML(`
+name: immich
+namespace: media
+`, `
+chart:
+  spec:
+    chart: app-template
+    sourceRef: {kind: HelmRepository, name: bjw-s}
+values:
+  controllers:
+    main:
+      containers:
+        main:
+          image: {repository: ghcr.io/immich-app/immich-server, tag: v1.140.0}
+          env:
+            TZ: Europe/Berlin
+            OAUTH_ISSUER_URL: https://old.example.com
+            DB_PASSWORD:
+              secretKeyRef: {name: immich-db, key: password}
+`),
+		want: hrYAML(`
+name: immich
+namespace: media
+annotations:
+  oidc.endsys.cloud/managed-env: '{"immich":{"envPath":["controllers","main","containers","main","env"],"env":["OAUTH_CLIENT_ID","OAUTH_CLIENT_SECRET","OAUTH_ISSUER_URL"],"replaced":{"OAUTH_ISSUER_URL":"OAUTH_ISSUER_URL: https://old.example.com"}}}'
+`, `
+chart:
+  spec:
+    chart: app-template
+    sourceRef: {kind: HelmRepository, name: bjw-s}
+values:
+  controllers:
+    main:
+      containers:
+        main:
+          image: {repository: ghcr.io/immich-app/immich-server, tag: v1.140.0}
+          env:
+            TZ: Europe/Berlin
+            OAUTH_ISSUER_URL: https://auth.${SECRET_DOMAIN}
+            DB_PASSWORD:
+              secretKeyRef: {name: immich-db, key: password}
+            OAUTH_CLIENT_ID: immich
+            OAUTH_CLIENT_SECRET:
+              valueFrom:
+                secretKeyRef:
+                  name: immich-oidc
+                  key: client-secret
+`),
 	}, {
 		name:   "list env stays a list",
 		filter: Filter{Integration: "immich", Wiring: oidcWiring},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      main:
-        containers:
-          main:
-            env:
-              - name: TZ
-                value: Europe/Berlin
-              - name: OAUTH_CLIENT_ID
-                value: old
-              - name: REDIS_PASSWORD
-                valueFrom:
-                  secretKeyRef: {name: redis, key: password}
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"immich":{"envPath":["controllers","main","containers","main","env"],"env":["OAUTH_CLIENT_ID","OAUTH_CLIENT_SECRET","OAUTH_ISSUER_URL"],"replaced":{"OAUTH_CLIENT_ID":"- name: OAUTH_CLIENT_ID\n  value: old"}}}'
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      main:
-        containers:
-          main:
-            env:
-              - name: TZ
-                value: Europe/Berlin
-              - name: OAUTH_CLIENT_ID
-                value: immich
-              - name: REDIS_PASSWORD
-                valueFrom:
-                  secretKeyRef: {name: redis, key: password}
-              - name: OAUTH_CLIENT_SECRET
-                valueFrom:
-                  secretKeyRef:
-                    name: immich-oidc
-                    key: client-secret
-              - name: OAUTH_ISSUER_URL
-                value: https://auth.${SECRET_DOMAIN}
-`,
+		in: hrYAML(`name: immich`, appTemplate(mainContainer(`
+env:
+  - name: TZ
+    value: Europe/Berlin
+  - name: OAUTH_CLIENT_ID
+    value: old
+  - name: REDIS_PASSWORD
+    valueFrom:
+      secretKeyRef: {name: redis, key: password}
+`))),
+		want: hrYAML(`
+name: immich
+annotations:
+  oidc.endsys.cloud/managed-env: '{"immich":{"envPath":["controllers","main","containers","main","env"],"env":["OAUTH_CLIENT_ID","OAUTH_CLIENT_SECRET","OAUTH_ISSUER_URL"],"replaced":{"OAUTH_CLIENT_ID":"- name: OAUTH_CLIENT_ID\n  value: old"}}}'
+`, appTemplate(mainContainer(`
+env:
+  - name: TZ
+    value: Europe/Berlin
+  - name: OAUTH_CLIENT_ID
+    value: immich
+  - name: REDIS_PASSWORD
+    valueFrom:
+      secretKeyRef: {name: redis, key: password}
+  - name: OAUTH_CLIENT_SECRET
+    valueFrom:
+      secretKeyRef:
+        name: immich-oidc
+        key: client-secret
+  - name: OAUTH_ISSUER_URL
+    value: https://auth.${SECRET_DOMAIN}
+`))),
 	}, {
 		name: "no env yet: a map, sorted by name whatever order the wiring has",
 		filter: Filter{Integration: "immich", Wiring: preset.Wiring{Env: []preset.EnvVar{
 			oidcEnv[2], oidcEnv[0], oidcEnv[1], {Name: "OAUTH_AUTO_LAUNCH", Value: "true"},
 		}}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      main:
-        containers:
-          main:
-            image:
-              repository: ghcr.io/immich-app/immich-server
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"immich":{"envPath":["controllers","main","containers","main","env"],"env":["OAUTH_AUTO_LAUNCH","OAUTH_CLIENT_ID","OAUTH_CLIENT_SECRET","OAUTH_ISSUER_URL"]}}'
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      main:
-        containers:
-          main:
-            image:
-              repository: ghcr.io/immich-app/immich-server
-            env:
-              OAUTH_AUTO_LAUNCH: "true"
-              OAUTH_CLIENT_ID: immich
-              OAUTH_CLIENT_SECRET:
-                valueFrom:
-                  secretKeyRef:
-                    name: immich-oidc
-                    key: client-secret
-              OAUTH_ISSUER_URL: https://auth.${SECRET_DOMAIN}
-`,
+		in: hrYAML(`name: immich`, appTemplate(mainContainer(`
+image:
+  repository: ghcr.io/immich-app/immich-server
+`))),
+		want: hrYAML(`
+name: immich
+annotations:
+  oidc.endsys.cloud/managed-env: '{"immich":{"envPath":["controllers","main","containers","main","env"],"env":["OAUTH_AUTO_LAUNCH","OAUTH_CLIENT_ID","OAUTH_CLIENT_SECRET","OAUTH_ISSUER_URL"]}}'
+`, appTemplate(mainContainer(`
+image:
+  repository: ghcr.io/immich-app/immich-server
+env:
+  OAUTH_AUTO_LAUNCH: "true"
+  OAUTH_CLIENT_ID: immich
+  OAUTH_CLIENT_SECRET:
+    valueFrom:
+      secretKeyRef:
+        name: immich-oidc
+        key: client-secret
+  OAUTH_ISSUER_URL: https://auth.${SECRET_DOMAIN}
+`))),
 	}, {
 		name:   "the only controller and container are found whatever their names; ${VAR} elsewhere untouched",
 		filter: Filter{Integration: "vikunja", Wiring: preset.Wiring{Env: []preset.EnvVar{{Name: "VIKUNJA_AUTH_OPENID_ENABLED", Value: "true"}}}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: vikunja
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      vikunja:
-        containers:
-          app:
-            env:
-              VIKUNJA_SERVICE_PUBLICURL: https://tasks.${SECRET_DOMAIN}
-    ingress:
+		in: hrYAML(`name: vikunja`, appTemplate(`
+controllers:
+  vikunja:
+    containers:
       app:
-        hosts:
-          - host: tasks.${SECRET_DOMAIN}
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: vikunja
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"vikunja":{"envPath":["controllers","vikunja","containers","app","env"],"env":["VIKUNJA_AUTH_OPENID_ENABLED"]}}'
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      vikunja:
-        containers:
-          app:
-            env:
-              VIKUNJA_SERVICE_PUBLICURL: https://tasks.${SECRET_DOMAIN}
-              VIKUNJA_AUTH_OPENID_ENABLED: "true"
-    ingress:
+        env:
+          VIKUNJA_SERVICE_PUBLICURL: https://tasks.${SECRET_DOMAIN}
+ingress:
+  app:
+    hosts:
+      - host: tasks.${SECRET_DOMAIN}
+`)),
+		want: hrYAML(`
+name: vikunja
+annotations:
+  oidc.endsys.cloud/managed-env: '{"vikunja":{"envPath":["controllers","vikunja","containers","app","env"],"env":["VIKUNJA_AUTH_OPENID_ENABLED"]}}'
+`, appTemplate(`
+controllers:
+  vikunja:
+    containers:
       app:
-        hosts:
-          - host: tasks.${SECRET_DOMAIN}
-`,
+        env:
+          VIKUNJA_SERVICE_PUBLICURL: https://tasks.${SECRET_DOMAIN}
+          VIKUNJA_AUTH_OPENID_ENABLED: "true"
+ingress:
+  app:
+    hosts:
+      - host: tasks.${SECRET_DOMAIN}
+`)),
 	}, {
 		name:   "explicit controller among several; its only container",
 		filter: Filter{Integration: "paperless", Controller: "web", Wiring: preset.Wiring{Env: []preset.EnvVar{{Name: "PAPERLESS_APPS", Value: "allauth.socialaccount.providers.openid_connect"}}}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: paperless
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      web:
-        containers:
-          paperless: {image: {repository: paperless-ngx}}
-      worker:
-        containers:
-          paperless: {image: {repository: paperless-ngx}}
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: paperless
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"paperless":{"envPath":["controllers","web","containers","paperless","env"],"env":["PAPERLESS_APPS"]}}'
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      web:
-        containers:
-          paperless: {image: {repository: paperless-ngx}, env: {PAPERLESS_APPS: allauth.socialaccount.providers.openid_connect}}
-      worker:
-        containers:
-          paperless: {image: {repository: paperless-ngx}}
-`,
+		in: hrYAML(`name: paperless`, appTemplate(`
+controllers:
+  web:
+    containers:
+      paperless: {image: {repository: paperless-ngx}}
+  worker:
+    containers:
+      paperless: {image: {repository: paperless-ngx}}
+`)),
+		want: hrYAML(`
+name: paperless
+annotations:
+  oidc.endsys.cloud/managed-env: '{"paperless":{"envPath":["controllers","web","containers","paperless","env"],"env":["PAPERLESS_APPS"]}}'
+`, appTemplate(`
+controllers:
+  web:
+    containers:
+      paperless: {image: {repository: paperless-ngx}, env: {PAPERLESS_APPS: allauth.socialaccount.providers.openid_connect}}
+  worker:
+    containers:
+      paperless: {image: {repository: paperless-ngx}}
+`)),
 	}, {
 		name:   "several controllers: main is the default",
 		filter: Filter{Integration: "app", Wiring: preset.Wiring{Env: []preset.EnvVar{{Name: "X", Value: "1"}}}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: app
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      cron:
-        containers:
-          main: {}
-      main:
-        containers:
-          sidecar: {}
-          main: {}
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: app
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"app":{"envPath":["controllers","main","containers","main","env"],"env":["X"]}}'
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      cron:
-        containers:
-          main: {}
-      main:
-        containers:
-          sidecar: {}
-          main: {env: {X: "1"}}
-`,
+		in: hrYAML(`name: app`, appTemplate(`
+controllers:
+  cron:
+    containers:
+      main: {}
+  main:
+    containers:
+      sidecar: {}
+      main: {}
+`)),
+		want: hrYAML(`
+name: app
+annotations:
+  oidc.endsys.cloud/managed-env: '{"app":{"envPath":["controllers","main","containers","main","env"],"env":["X"]}}'
+`, appTemplate(`
+controllers:
+  cron:
+    containers:
+      main: {}
+  main:
+    containers:
+      sidecar: {}
+      main: {env: {X: "1"}}
+`)),
 	}, {
 		name:   "chartRef to an OCIRepository named app-template",
 		filter: Filter{Integration: "immich", Wiring: preset.Wiring{Env: oidcEnv[:1]}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-spec:
-  chartRef:
-    kind: OCIRepository
-    name: app-template
-  values:
-    controllers:
-      main:
-        containers:
-          main:
-            env: {}
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"immich":{"envPath":["controllers","main","containers","main","env"],"env":["OAUTH_CLIENT_ID"]}}'
-spec:
-  chartRef:
-    kind: OCIRepository
-    name: app-template
-  values:
-    controllers:
-      main:
-        containers:
-          main:
-            env: {OAUTH_CLIENT_ID: immich}
-`,
+		in: hrYAML(`name: immich`, `
+chartRef:
+  kind: OCIRepository
+  name: app-template
+values:
+  controllers:
+    main:
+      containers:
+        main:
+          env: {}
+`),
+		want: hrYAML(`
+name: immich
+annotations:
+  oidc.endsys.cloud/managed-env: '{"immich":{"envPath":["controllers","main","containers","main","env"],"env":["OAUTH_CLIENT_ID"]}}'
+`, `
+chartRef:
+  kind: OCIRepository
+  name: app-template
+values:
+  controllers:
+    main:
+      containers:
+        main:
+          env: {OAUTH_CLIENT_ID: immich}
+`),
 	}, {
 		name:   "chartRef to a HelmChart whose name ends in -app-template",
 		filter: Filter{Integration: "immich", Strategy: v1alpha1.StrategyValues, Wiring: preset.Wiring{Env: oidcEnv[:1]}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-spec:
-  chartRef: {kind: HelmChart, name: bjw-s-app-template}
-  values:
-    controllers:
-      main:
-        containers:
-          main:
-            env:
-              - {name: TZ, value: UTC}
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"immich":{"envPath":["controllers","main","containers","main","env"],"env":["OAUTH_CLIENT_ID"]}}'
-spec:
-  chartRef: {kind: HelmChart, name: bjw-s-app-template}
-  values:
-    controllers:
-      main:
-        containers:
-          main:
-            env:
-              - {name: TZ, value: UTC}
-              - name: OAUTH_CLIENT_ID
-                value: immich
-`,
+		in: hrYAML(`name: immich`, `
+chartRef: {kind: HelmChart, name: bjw-s-app-template}
+values:
+  controllers:
+    main:
+      containers:
+        main:
+          env:
+            - {name: TZ, value: UTC}
+`),
+		want: hrYAML(`
+name: immich
+annotations:
+  oidc.endsys.cloud/managed-env: '{"immich":{"envPath":["controllers","main","containers","main","env"],"env":["OAUTH_CLIENT_ID"]}}'
+`, `
+chartRef: {kind: HelmChart, name: bjw-s-app-template}
+values:
+  controllers:
+    main:
+      containers:
+        main:
+          env:
+            - {name: TZ, value: UTC}
+            - name: OAUTH_CLIENT_ID
+              value: immich
+`),
 	}})
 }
 
@@ -394,112 +276,82 @@ func TestAppTemplateFiles(t *testing.T) {
 				{SecretName: "tandoor-oidc", SecretKey: "ca.pem", MountPath: "/config/oidc/ca.pem"},
 			},
 		}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: tandoor
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
+		in: hrYAML(`name: tandoor`, appTemplate(`
+controllers:
+  tandoor:
+    containers:
+      app:
+        image: {repository: vabene1111/recipes}
+persistence:
+  media:
+    existingClaim: tandoor-media
+    globalMounts:
+      - path: /opt/recipes/mediafiles
+`)),
+		want: hrYAML(`
+name: tandoor
+annotations:
+  oidc.endsys.cloud/managed-env: '{"tandoor":{"envPath":["controllers","tandoor","containers","app","env"],"env":["SOCIALACCOUNT_PROVIDERS_FILE"],"persistence":["tandoor-oidc"]}}'
+`, appTemplate(`
+controllers:
+  tandoor:
+    containers:
+      app:
+        image: {repository: vabene1111/recipes}
+        env:
+          SOCIALACCOUNT_PROVIDERS_FILE: /config/oidc/providers.json
+persistence:
+  media:
+    existingClaim: tandoor-media
+    globalMounts:
+      - path: /opt/recipes/mediafiles
+  tandoor-oidc:
+    type: secret
+    name: tandoor-oidc
+    advancedMounts:
       tandoor:
-        containers:
-          app:
-            image: {repository: vabene1111/recipes}
-    persistence:
-      media:
-        existingClaim: tandoor-media
-        globalMounts:
-          - path: /opt/recipes/mediafiles
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: tandoor
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"tandoor":{"envPath":["controllers","tandoor","containers","app","env"],"env":["SOCIALACCOUNT_PROVIDERS_FILE"],"persistence":["tandoor-oidc"]}}'
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      tandoor:
-        containers:
-          app:
-            image: {repository: vabene1111/recipes}
-            env:
-              SOCIALACCOUNT_PROVIDERS_FILE: /config/oidc/providers.json
-    persistence:
-      media:
-        existingClaim: tandoor-media
-        globalMounts:
-          - path: /opt/recipes/mediafiles
-      tandoor-oidc:
-        type: secret
-        name: tandoor-oidc
-        advancedMounts:
-          tandoor:
-            app:
-              - path: /config/oidc/ca.pem
-                subPath: ca.pem
-                readOnly: true
-              - path: /config/oidc/providers.json
-                subPath: providers.json
-                readOnly: true
-`,
+        app:
+          - path: /config/oidc/ca.pem
+            subPath: ca.pem
+            readOnly: true
+          - path: /config/oidc/providers.json
+            subPath: providers.json
+            readOnly: true
+`)),
 	}, {
 		name: "a user persistence entry of the same name for something else is refused",
 		filter: Filter{Integration: "tandoor", Wiring: preset.Wiring{
 			Files: []preset.File{{SecretName: "tandoor-oidc", SecretKey: "providers.json", MountPath: "/config/providers.json"}},
 		}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: tandoor
-  namespace: food
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      main:
-        containers:
-          main: {}
-    persistence:
-      tandoor-oidc:
-        type: configMap
-        name: something-else
-`,
+		in: hrYAML(`
+name: tandoor
+namespace: food
+`, appTemplate(`
+controllers:
+  main:
+    containers:
+      main: {}
+persistence:
+  tandoor-oidc:
+    type: configMap
+    name: something-else
+`)),
 		wantField: "spec.values.persistence.tandoor-oidc",
 		wantErr:   []string{`HelmRelease food/tandoor already has persistence "tandoor-oidc" that is not ours`},
 	}})
 }
 
 func TestAppTemplateErrors(t *testing.T) {
-	const twoContainers = `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-  namespace: media
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      main:
-        containers:
-          main: {}
-          sidecar: {}
-`
+	twoContainers := hrYAML(`
+name: immich
+namespace: media
+`, appTemplate(`
+controllers:
+  main:
+    containers:
+      main: {}
+      sidecar: {}
+`))
 	runCases(t, []testCase{{
 		name:      "container not found",
 		filter:    Filter{Integration: "immich", Container: "web", Wiring: oidcWiring},
@@ -515,61 +367,34 @@ spec:
 	}, {
 		name:   "several controllers, none called main, none chosen",
 		filter: Filter{Integration: "immich", Wiring: oidcWiring},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-  namespace: media
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      server: {containers: {main: {}}}
-      ml: {containers: {main: {}}}
-`,
+		in: hrYAML(`
+name: immich
+namespace: media
+`, appTemplate(`
+controllers:
+  server: {containers: {main: {}}}
+  ml: {containers: {main: {}}}
+`)),
 		wantField: "spec.values.controllers",
 		wantErr:   []string{"several controllers and none is \"main\": server, ml", "spec.helmRelease.controller"},
 	}, {
 		name:   "no controllers in spec.values (they may sit in valuesFrom)",
 		filter: Filter{Integration: "immich", Wiring: oidcWiring},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-  namespace: media
-spec:
-  chart:
-    spec:
-      chart: app-template
-  valuesFrom:
-    - kind: ConfigMap
-      name: immich-values
-`,
+		in: hrYAML(`
+name: immich
+namespace: media
+`, `
+chart: {spec: {chart: app-template}}
+valuesFrom:
+  - kind: ConfigMap
+    name: immich-values
+`),
 		wantField: "spec.values.controllers",
 		wantErr:   []string{"no controllers in spec.values of HelmRelease media/immich", "valuesFrom are not read"},
 	}, {
-		name:   "env that is neither a map nor a list",
-		filter: Filter{Integration: "immich", Wiring: oidcWiring},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-spec:
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      main:
-        containers:
-          main:
-            env: "{{ .Values.x }}"
-`,
+		name:      "env that is neither a map nor a list",
+		filter:    Filter{Integration: "immich", Wiring: oidcWiring},
+		in:        hrYAML(`name: immich`, appTemplate(mainContainer(`env: "{{ .Values.x }}"`))),
 		wantField: "spec.values.controllers.main.containers.main.env",
 		wantErr:   []string{"env must be a map"},
 	}, {
@@ -627,18 +452,11 @@ spec: {}
 }
 
 func TestFilterLeavesInputAloneOnError(t *testing.T) {
-	in := `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: tandoor
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    controllers: {main: {containers: {main: {env: {TZ: UTC}}}}}
-    persistence:
-      tandoor-oidc: {type: configMap, name: other}
-`
+	in := hrYAML(`name: tandoor`, appTemplate(`
+controllers: {main: {containers: {main: {env: {TZ: UTC}}}}}
+persistence:
+  tandoor-oidc: {type: configMap, name: other}
+`))
 	hr, err := yaml.Parse(in)
 	if err != nil {
 		t.Fatal(err)
@@ -662,22 +480,13 @@ func TestNullContainerGetsABody(t *testing.T) {
 		name:   "an empty container entry (chart defaults only)",
 		filter: Filter{Integration: "a", Wiring: preset.Wiring{Env: []preset.EnvVar{{Name: "X", Value: "1"}}}},
 		in:     "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: a\nspec:\n  chart: {spec: {chart: app-template}}\n  values:\n    controllers:\n      main:\n        containers:\n          main:\n",
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: a
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"a":{"envPath":["controllers","main","containers","main","env"],"env":["X"]}}'
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    controllers:
-      main:
-        containers:
-          main:
-            env:
-              X: "1"
-`,
+		want: hrYAML(`
+name: a
+annotations:
+  oidc.endsys.cloud/managed-env: '{"a":{"envPath":["controllers","main","containers","main","env"],"env":["X"]}}'
+`, appTemplate(mainContainer(`
+env:
+  X: "1"
+`))),
 	}})
 }

@@ -112,3 +112,21 @@ func checkErr(t *testing.T, err error, wantField string, wantText []string) {
 		}
 	}
 }
+
+// hrYAML is a Flux HelmRelease: meta under metadata and spec under spec, each YAML written at
+// column 0 (a leading newline is dropped), so cases say only what differs.
+func hrYAML(meta, spec string) string {
+	return "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n" + indent(strings.TrimPrefix(meta, "\n"), "  ") +
+		"\nspec:\n" + indent(strings.TrimPrefix(spec, "\n"), "  ")
+}
+
+// appTemplate is the spec of a release of the bjw-s app-template chart with these values.
+func appTemplate(values string) string {
+	return "chart: {spec: {chart: app-template}}\nvalues:\n" + indent(strings.TrimPrefix(values, "\n"), "  ")
+}
+
+// mainContainer is app-template values with one controller, main, and its one container, main:
+// body.
+func mainContainer(body string) string {
+	return "controllers:\n  main:\n    containers:\n      main:\n" + indent(strings.TrimPrefix(body, "\n"), "        ")
+}

@@ -24,326 +24,284 @@ func TestPostRenderer(t *testing.T) {
 	runCases(t, []testCase{{
 		name:   "another chart gets one patch; the container defaults to the chart name; ${VAR} untouched",
 		filter: Filter{Integration: "grafana", Wiring: grafanaWiring},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: grafana
-  namespace: monitoring
-spec:
-  chart:
-    spec:
-      chart: grafana
-      sourceRef: {kind: HelmRepository, name: grafana}
-  values:
-    grafana.ini:
-      server:
-        root_url: https://grafana.${SECRET_DOMAIN}
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: grafana
-  namespace: monitoring
-spec:
-  chart:
-    spec:
-      chart: grafana
-      sourceRef: {kind: HelmRepository, name: grafana}
-  values:
-    grafana.ini:
-      server:
-        root_url: https://grafana.${SECRET_DOMAIN}
-  postRenderers:
-    - kustomize:
-        patches:
-          - target:
-              group: apps
-              kind: Deployment|StatefulSet
-              name: grafana
-            patch: |
-              apiVersion: apps/v1
-              kind: Deployment
-              metadata:
-                name: pocketid-oidc.grafana
-              spec:
-                template:
-                  spec:
-                    containers:
-                    - name: grafana
-                      env:
-                      - name: GF_AUTH_GENERIC_OAUTH_CLIENT_ID
-                        value: grafana
-                        valueFrom: null
-                      - name: GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET
-                        value: null
-                        valueFrom:
-                          secretKeyRef:
-                            name: grafana-oidc
-                            key: client-secret
-                      - name: GF_AUTH_GENERIC_OAUTH_ENABLED
-                        value: "true"
-                        valueFrom: null
-`,
+		in: hrYAML(`
+name: grafana
+namespace: monitoring
+`, `
+chart:
+  spec:
+    chart: grafana
+    sourceRef: {kind: HelmRepository, name: grafana}
+values:
+  grafana.ini:
+    server:
+      root_url: https://grafana.${SECRET_DOMAIN}
+`),
+		want: hrYAML(`
+name: grafana
+namespace: monitoring
+`, `
+chart:
+  spec:
+    chart: grafana
+    sourceRef: {kind: HelmRepository, name: grafana}
+values:
+  grafana.ini:
+    server:
+      root_url: https://grafana.${SECRET_DOMAIN}
+postRenderers:
+  - kustomize:
+      patches:
+        - target:
+            group: apps
+            kind: Deployment|StatefulSet
+            name: grafana
+          patch: |
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: pocketid-oidc.grafana
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: grafana
+                    env:
+                    - name: GF_AUTH_GENERIC_OAUTH_CLIENT_ID
+                      value: grafana
+                      valueFrom: null
+                    - name: GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET
+                      value: null
+                      valueFrom:
+                        secretKeyRef:
+                          name: grafana-oidc
+                          key: client-secret
+                    - name: GF_AUTH_GENERIC_OAUTH_ENABLED
+                      value: "true"
+                      valueFrom: null
+`),
 	}, {
 		name: "the user's post-renderers are kept and run first; files become volumes; releaseName wins",
 		filter: Filter{Integration: "pgadmin", Container: "pgadmin4", Wiring: preset.Wiring{
 			Env:   []preset.EnvVar{{Name: "PGADMIN_CONFIG_OAUTH2_CONFIG", SecretKeyRef: &preset.SecretKeyRef{Name: "pgadmin-oidc", Key: "oauth2-config"}}},
 			Files: []preset.File{{SecretName: "pgadmin-oidc", SecretKey: "config_local.py", MountPath: "/pgadmin4/config_local.py"}},
 		}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: pgadmin
-  namespace: db
-spec:
-  releaseName: pga
-  chart:
-    spec:
-      chart: pgadmin4
-  postRenderers:
-    - kustomize:
-        images:
-          - name: dpage/pgadmin4
-            newTag: "9.8"
-        patches:
-          - target: {kind: Service}
-            patch: |
-              - op: add
-                path: /metadata/labels/team
-                value: data
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: pgadmin
-  namespace: db
-spec:
-  releaseName: pga
-  chart:
-    spec:
-      chart: pgadmin4
-  postRenderers:
-    - kustomize:
-        images:
-          - name: dpage/pgadmin4
-            newTag: "9.8"
-        patches:
-          - target: {kind: Service}
-            patch: |
-              - op: add
-                path: /metadata/labels/team
-                value: data
-    - kustomize:
-        patches:
-          - target:
-              group: apps
-              kind: Deployment|StatefulSet
-              name: pga-pgadmin4
-            patch: |
-              apiVersion: apps/v1
-              kind: Deployment
-              metadata:
-                name: pocketid-oidc.pgadmin
-              spec:
-                template:
-                  spec:
-                    containers:
-                    - name: pgadmin4
-                      env:
-                      - name: PGADMIN_CONFIG_OAUTH2_CONFIG
-                        value: null
-                        valueFrom:
-                          secretKeyRef:
-                            name: pgadmin-oidc
-                            key: oauth2-config
-                      volumeMounts:
-                      - name: pgadmin-oidc
-                        mountPath: /pgadmin4/config_local.py
-                        subPath: config_local.py
-                        readOnly: true
-                    volumes:
+		in: hrYAML(`
+name: pgadmin
+namespace: db
+`, `
+releaseName: pga
+chart:
+  spec:
+    chart: pgadmin4
+postRenderers:
+  - kustomize:
+      images:
+        - name: dpage/pgadmin4
+          newTag: "9.8"
+      patches:
+        - target: {kind: Service}
+          patch: |
+            - op: add
+              path: /metadata/labels/team
+              value: data
+`),
+		want: hrYAML(`
+name: pgadmin
+namespace: db
+`, `
+releaseName: pga
+chart:
+  spec:
+    chart: pgadmin4
+postRenderers:
+  - kustomize:
+      images:
+        - name: dpage/pgadmin4
+          newTag: "9.8"
+      patches:
+        - target: {kind: Service}
+          patch: |
+            - op: add
+              path: /metadata/labels/team
+              value: data
+  - kustomize:
+      patches:
+        - target:
+            group: apps
+            kind: Deployment|StatefulSet
+            name: pga-pgadmin4
+          patch: |
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: pocketid-oidc.pgadmin
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: pgadmin4
+                    env:
+                    - name: PGADMIN_CONFIG_OAUTH2_CONFIG
+                      value: null
+                      valueFrom:
+                        secretKeyRef:
+                          name: pgadmin-oidc
+                          key: oauth2-config
+                    volumeMounts:
                     - name: pgadmin-oidc
-                      secret:
-                        secretName: pgadmin-oidc
-`,
+                      mountPath: /pgadmin4/config_local.py
+                      subPath: config_local.py
+                      readOnly: true
+                  volumes:
+                  - name: pgadmin-oidc
+                    secret:
+                      secretName: pgadmin-oidc
+`),
 	}, {
 		name:   "strategy postRenderer on app-template: container from values, release name from targetNamespace",
 		filter: Filter{Integration: "immich", Strategy: v1alpha1.StrategyPostRenderer, Wiring: preset.Wiring{Env: oidcEnv[:1]}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-  namespace: flux-system
-spec:
-  targetNamespace: media
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      main:
-        containers:
-          server: {env: {TZ: UTC}}
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-  namespace: flux-system
-spec:
-  targetNamespace: media
-  chart:
-    spec:
-      chart: app-template
-  values:
-    controllers:
-      main:
-        containers:
-          server: {env: {TZ: UTC}}
-  postRenderers:
-    - kustomize:
-        patches:
-          - target:
-              group: apps
-              kind: Deployment
-              labelSelector: app.kubernetes.io/instance=media-immich,app.kubernetes.io/controller=main
-            patch: |
-              apiVersion: apps/v1
-              kind: Deployment
-              metadata:
-                name: pocketid-oidc.immich
-              spec:
-                template:
-                  spec:
-                    containers:
-                    - name: server
-                      env:
-                      - name: OAUTH_CLIENT_ID
-                        value: immich
-                        valueFrom: null
-`,
+		in: hrYAML(`
+name: immich
+namespace: flux-system
+`, `
+targetNamespace: media
+chart:
+  spec:
+    chart: app-template
+values:
+  controllers:
+    main:
+      containers:
+        server: {env: {TZ: UTC}}
+`),
+		want: hrYAML(`
+name: immich
+namespace: flux-system
+`, `
+targetNamespace: media
+chart:
+  spec:
+    chart: app-template
+values:
+  controllers:
+    main:
+      containers:
+        server: {env: {TZ: UTC}}
+postRenderers:
+  - kustomize:
+      patches:
+        - target:
+            group: apps
+            kind: Deployment
+            labelSelector: app.kubernetes.io/instance=media-immich,app.kubernetes.io/controller=main
+          patch: |
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: pocketid-oidc.immich
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: server
+                    env:
+                    - name: OAUTH_CLIENT_ID
+                      value: immich
+                      valueFrom: null
+`),
 	}, {
 		name:   "a stale copy of our patch is rewritten in place and a duplicate dropped",
 		filter: Filter{Integration: "grafana", Wiring: preset.Wiring{Env: grafanaWiring.Env[2:]}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: grafana
-spec:
-  chart:
-    spec:
-      chart: grafana
-  postRenderers:
-    - kustomize:
-        patches:
-          - target: {kind: Deployment, labelSelector: app.kubernetes.io/instance=grafana}
-            patch: |
-              apiVersion: apps/v1
-              kind: Deployment
-              metadata:
-                name: pocketid-oidc.grafana
-              spec: {template: {spec: {containers: [{name: grafana, env: [{name: OLD, value: x}]}]}}}
-          - target: {kind: Deployment}
-            patch: |
-              apiVersion: apps/v1
-              kind: Deployment
-              metadata: {name: mine}
-              spec: {replicas: 2}
-          - target: {kind: Deployment, labelSelector: app.kubernetes.io/instance=grafana}
-            patch: |
-              apiVersion: apps/v1
-              kind: Deployment
-              metadata:
-                name: pocketid-oidc.grafana
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: grafana
-spec:
-  chart:
-    spec:
-      chart: grafana
-  postRenderers:
-    - kustomize:
-        patches:
-          - target:
-              group: apps
-              kind: Deployment|StatefulSet
-              name: grafana
-            patch: |
-              apiVersion: apps/v1
-              kind: Deployment
-              metadata:
-                name: pocketid-oidc.grafana
-              spec:
-                template:
-                  spec:
-                    containers:
-                    - name: grafana
-                      env:
-                      - name: GF_AUTH_GENERIC_OAUTH_ENABLED
-                        value: "true"
-                        valueFrom: null
-          - target: {kind: Deployment}
-            patch: |
-              apiVersion: apps/v1
-              kind: Deployment
-              metadata: {name: mine}
-              spec: {replicas: 2}
-`,
+		in: hrYAML(`name: grafana`, `
+chart: {spec: {chart: grafana}}
+postRenderers:
+  - kustomize:
+      patches:
+        - target: {kind: Deployment, labelSelector: app.kubernetes.io/instance=grafana}
+          patch: |
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: pocketid-oidc.grafana
+            spec: {template: {spec: {containers: [{name: grafana, env: [{name: OLD, value: x}]}]}}}
+        - target: {kind: Deployment}
+          patch: |
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: mine}
+            spec: {replicas: 2}
+        - target: {kind: Deployment, labelSelector: app.kubernetes.io/instance=grafana}
+          patch: |
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: pocketid-oidc.grafana
+`),
+		want: hrYAML(`name: grafana`, `
+chart: {spec: {chart: grafana}}
+postRenderers:
+  - kustomize:
+      patches:
+        - target:
+            group: apps
+            kind: Deployment|StatefulSet
+            name: grafana
+          patch: |
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: pocketid-oidc.grafana
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: grafana
+                    env:
+                    - name: GF_AUTH_GENERIC_OAUTH_ENABLED
+                      value: "true"
+                      valueFrom: null
+        - target: {kind: Deployment}
+          patch: |
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: mine}
+            spec: {replicas: 2}
+`),
 	}, {
 		name:   "a chartRef with the container named: the selector takes the name from values.nameOverride",
 		filter: Filter{Integration: "gitea", Container: "gitea", Wiring: preset.Wiring{Env: grafanaWiring.Env[2:]}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: gitea
-spec:
-  chartRef: {kind: OCIRepository, name: gitea-charts}
-  values:
-    nameOverride: git
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: gitea
-spec:
-  chartRef: {kind: OCIRepository, name: gitea-charts}
-  values:
-    nameOverride: git
-  postRenderers:
-    - kustomize:
-        patches:
-          - target:
-              group: apps
-              kind: Deployment|StatefulSet
-              name: gitea
-            patch: |
-              apiVersion: apps/v1
-              kind: Deployment
-              metadata:
-                name: pocketid-oidc.gitea
-              spec:
-                template:
-                  spec:
-                    containers:
-                    - name: gitea
-                      env:
-                      - name: GF_AUTH_GENERIC_OAUTH_ENABLED
-                        value: "true"
-                        valueFrom: null
-`,
+		in: hrYAML(`name: gitea`, `
+chartRef: {kind: OCIRepository, name: gitea-charts}
+values:
+  nameOverride: git
+`),
+		want: hrYAML(`name: gitea`, `
+chartRef: {kind: OCIRepository, name: gitea-charts}
+values:
+  nameOverride: git
+postRenderers:
+  - kustomize:
+      patches:
+        - target:
+            group: apps
+            kind: Deployment|StatefulSet
+            name: gitea
+          patch: |
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: pocketid-oidc.gitea
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: gitea
+                    env:
+                    - name: GF_AUTH_GENERIC_OAUTH_ENABLED
+                      value: "true"
+                      valueFrom: null
+`),
 	}, {
 		name:      "a chartRef that is not app-template needs the container named",
 		filter:    Filter{Integration: "grafana", Wiring: grafanaWiring},

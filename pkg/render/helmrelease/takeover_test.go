@@ -46,28 +46,19 @@ func TestTakeOverAndRestore(t *testing.T) {
 	}{{
 		name:   "map form: a literal and a valueFrom, with quotes, comments and a ${VAR}",
 		filter: Filter{Integration: "vaultwarden", Wiring: vaultwardenWiring},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: vaultwarden
-  namespace: media
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    controllers:
-      main:
-        containers:
-          main:
-            env:
-              TZ: Europe/Berlin
-              # the public URL
-              DOMAIN: "https://vault.${SECRET_DOMAIN}" # keep in sync with the route
-              SSO_CLIENT_SECRET:
-                valueFrom:
-                  secretKeyRef: {name: my-own, key: secret}
-              LOG_LEVEL: info
-`,
+		in: hrYAML(`
+name: vaultwarden
+namespace: media
+`, appTemplate(mainContainer(`
+env:
+  TZ: Europe/Berlin
+  # the public URL
+  DOMAIN: "https://vault.${SECRET_DOMAIN}" # keep in sync with the route
+  SSO_CLIENT_SECRET:
+    valueFrom:
+      secretKeyRef: {name: my-own, key: secret}
+  LOG_LEVEL: info
+`))),
 		wantWarns: []Warning{{
 			Release: "media/vaultwarden",
 			Field:   "spec.values.controllers.main.containers.main.env.DOMAIN",
@@ -86,24 +77,15 @@ spec:
 		// kustomize refuses a function output where a field changed from a map to a scalar.
 		name:   "map form: a literal replacing a valueFrom keeps the map form",
 		filter: Filter{Integration: "vaultwarden", Wiring: vaultwardenWiring},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: vaultwarden
-  namespace: media
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    controllers:
-      main:
-        containers:
-          main:
-            env:
-              DOMAIN:
-                valueFrom:
-                  configMapKeyRef: {name: urls, key: vault}
-`,
+		in: hrYAML(`
+name: vaultwarden
+namespace: media
+`, appTemplate(mainContainer(`
+env:
+  DOMAIN:
+    valueFrom:
+      configMapKeyRef: {name: urls, key: vault}
+`))),
 		wantWarns: []Warning{{
 			Release: "media/vaultwarden",
 			Field:   "spec.values.controllers.main.containers.main.env.DOMAIN",
@@ -113,27 +95,18 @@ spec:
 	}, {
 		name:   "list form: flow and block items, a valueFrom item",
 		filter: Filter{Integration: "vaultwarden", Wiring: vaultwardenWiring, SpecEnv: []string{"DOMAIN"}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: vaultwarden
-  namespace: media
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    controllers:
-      main:
-        containers:
-          main:
-            env:
-              - {name: TZ, value: UTC}
-              - {name: DOMAIN, value: 'https://old.example.com'}
-              - name: SSO_ENABLED
-                valueFrom:
-                  configMapKeyRef: {name: flags, key: sso}
-              - {name: LOG_LEVEL, value: info}
-`,
+		in: hrYAML(`
+name: vaultwarden
+namespace: media
+`, appTemplate(mainContainer(`
+env:
+  - {name: TZ, value: UTC}
+  - {name: DOMAIN, value: 'https://old.example.com'}
+  - name: SSO_ENABLED
+    valueFrom:
+      configMapKeyRef: {name: flags, key: sso}
+  - {name: LOG_LEVEL, value: info}
+`))),
 		wantWarns: []Warning{{
 			Release: "media/vaultwarden",
 			Field:   "spec.values.controllers.main.containers.main.env[1]",
@@ -150,17 +123,12 @@ spec:
 		name: "chart route: the chart's env path",
 		filter: Filter{Integration: "immich", Wiring: preset.Wiring{Env: []preset.EnvVar{{Name: "DOMAIN", Value: "x"}},
 			Charts: map[string]preset.ChartWiring{"immich": {EnvPath: "server.controllers.main.containers.main.env"}}}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: immich
-spec:
-  chart: {spec: {chart: immich}}
-  values:
-    server:
-      controllers: {main: {containers: {main: {env: {DOMAIN: "y", TZ: UTC}}}}}
-`,
+		in: hrYAML(`name: immich`, `
+chart: {spec: {chart: immich}}
+values:
+  server:
+    controllers: {main: {containers: {main: {env: {DOMAIN: "y", TZ: UTC}}}}}
+`),
 		wantWarns: []Warning{{
 			Release: "immich",
 			Field:   "spec.values.server.controllers.main.containers.main.env.DOMAIN",
@@ -222,165 +190,109 @@ func TestTakeOverShrinkAndMove(t *testing.T) {
 	runCases(t, []testCase{{
 		name:   "wiring shrank: the user's replaced entry comes back in place, the rest stays ours",
 		filter: Filter{Integration: "v", Wiring: preset.Wiring{Env: []preset.EnvVar{{Name: "SSO_ENABLED", Value: "true"}}}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: v
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"v":{"envPath":["controllers","main","containers","main","env"],"env":["DOMAIN","SSO_ENABLED"],"replaced":{"DOMAIN":"DOMAIN: https://vault.\u0024{SECRET_DOMAIN}"}}}'
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    controllers:
-      main:
-        containers:
-          main: {env: {TZ: UTC, DOMAIN: https://vault.example.com, SSO_ENABLED: "true"}}
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: v
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"v":{"envPath":["controllers","main","containers","main","env"],"env":["SSO_ENABLED"]}}'
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    controllers:
-      main:
-        containers:
-          main: {env: {TZ: UTC, DOMAIN: 'https://vault.${SECRET_DOMAIN}', SSO_ENABLED: "true"}}
-`,
+		in: hrYAML(`
+name: v
+annotations:
+  oidc.endsys.cloud/managed-env: '{"v":{"envPath":["controllers","main","containers","main","env"],"env":["DOMAIN","SSO_ENABLED"],"replaced":{"DOMAIN":"DOMAIN: https://vault.\u0024{SECRET_DOMAIN}"}}}'
+`, appTemplate(`
+controllers:
+  main:
+    containers:
+      main: {env: {TZ: UTC, DOMAIN: https://vault.example.com, SSO_ENABLED: "true"}}
+`)),
+		want: hrYAML(`
+name: v
+annotations:
+  oidc.endsys.cloud/managed-env: '{"v":{"envPath":["controllers","main","containers","main","env"],"env":["SSO_ENABLED"]}}'
+`, appTemplate(`
+controllers:
+  main:
+    containers:
+      main: {env: {TZ: UTC, DOMAIN: 'https://vault.${SECRET_DOMAIN}', SSO_ENABLED: "true"}}
+`)),
 	}, {
 		name:   "a different container: the old one gets the user's entry back, the new one's is taken over",
 		filter: Filter{Integration: "v", Container: "app", Wiring: preset.Wiring{Env: []preset.EnvVar{{Name: "DOMAIN", Value: "https://vault.example.com"}}}},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: v
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"v":{"envPath":["controllers","main","containers","main","env"],"env":["DOMAIN"],"replaced":{"DOMAIN":"- {name: DOMAIN, value: old}"}}}'
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    controllers:
-      main:
-        containers:
-          main: {env: [{name: DOMAIN, value: https://vault.example.com}, {name: TZ, value: UTC}]}
-          app: {env: {DOMAIN: app-old}}
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: v
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"v":{"envPath":["controllers","main","containers","app","env"],"env":["DOMAIN"],"replaced":{"DOMAIN":"DOMAIN: app-old"}}}'
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    controllers:
-      main:
-        containers:
-          main: {env: [{name: DOMAIN, value: old}, {name: TZ, value: UTC}]}
-          app: {env: {DOMAIN: https://vault.example.com}}
-`,
+		in: hrYAML(`
+name: v
+annotations:
+  oidc.endsys.cloud/managed-env: '{"v":{"envPath":["controllers","main","containers","main","env"],"env":["DOMAIN"],"replaced":{"DOMAIN":"- {name: DOMAIN, value: old}"}}}'
+`, appTemplate(`
+controllers:
+  main:
+    containers:
+      main: {env: [{name: DOMAIN, value: https://vault.example.com}, {name: TZ, value: UTC}]}
+      app: {env: {DOMAIN: app-old}}
+`)),
+		want: hrYAML(`
+name: v
+annotations:
+  oidc.endsys.cloud/managed-env: '{"v":{"envPath":["controllers","main","containers","app","env"],"env":["DOMAIN"],"replaced":{"DOMAIN":"DOMAIN: app-old"}}}'
+`, appTemplate(`
+controllers:
+  main:
+    containers:
+      main: {env: [{name: DOMAIN, value: old}, {name: TZ, value: UTC}]}
+      app: {env: {DOMAIN: https://vault.example.com}}
+`)),
 	}, {
 		name:   "our entry gone by hand: the user's comes back at the end of the block",
 		filter: Filter{Integration: "v"},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: v
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"v":{"envPath":["controllers","main","containers","main","env"],"env":["DOMAIN"],"replaced":{"DOMAIN":"DOMAIN: old"}}}'
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    controllers:
-      main:
-        containers:
-          main: {env: {TZ: UTC}}
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: v
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    controllers:
-      main:
-        containers:
-          main: {env: {TZ: UTC, DOMAIN: old}}
-`,
+		in: hrYAML(`
+name: v
+annotations:
+  oidc.endsys.cloud/managed-env: '{"v":{"envPath":["controllers","main","containers","main","env"],"env":["DOMAIN"],"replaced":{"DOMAIN":"DOMAIN: old"}}}'
+`, appTemplate(`
+controllers:
+  main:
+    containers:
+      main: {env: {TZ: UTC}}
+`)),
+		want: hrYAML(`name: v`, appTemplate(`
+controllers:
+  main:
+    containers:
+      main: {env: {TZ: UTC, DOMAIN: old}}
+`)),
 	}, {
 		name:   "the env block changed form meanwhile: ours goes, the original cannot come back",
 		filter: Filter{Integration: "v"},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: v
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"v":{"envPath":["controllers","main","containers","main","env"],"env":["DOMAIN"],"replaced":{"DOMAIN":"DOMAIN: old"}}}'
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    controllers:
-      main:
-        containers:
-          main: {env: [{name: DOMAIN, value: new}, {name: TZ, value: UTC}]}
-`,
-		want: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: v
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    controllers:
-      main:
-        containers:
-          main: {env: [{name: TZ, value: UTC}]}
-`,
+		in: hrYAML(`
+name: v
+annotations:
+  oidc.endsys.cloud/managed-env: '{"v":{"envPath":["controllers","main","containers","main","env"],"env":["DOMAIN"],"replaced":{"DOMAIN":"DOMAIN: old"}}}'
+`, appTemplate(`
+controllers:
+  main:
+    containers:
+      main: {env: [{name: DOMAIN, value: new}, {name: TZ, value: UTC}]}
+`)),
+		want: hrYAML(`name: v`, appTemplate(`
+controllers:
+  main:
+    containers:
+      main: {env: [{name: TZ, value: UTC}]}
+`)),
 	}, {
 		name:      "a recorded entry that is not a one-entry env block is an error that quotes nothing",
 		filter:    Filter{Integration: "v"},
 		wantField: "metadata.annotations[oidc.endsys.cloud/managed-env]",
 		wantErr:   []string{"the env entry DOMAIN recorded for integration v", "remove the annotation"},
-		in: `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: v
-  annotations:
-    oidc.endsys.cloud/managed-env: '{"v":{"envPath":["controllers","main","containers","main","env"],"env":["DOMAIN"],"replaced":{"DOMAIN":"OTHER: hunter2"}}}'
-spec:
-  chart: {spec: {chart: app-template}}
-  values: {controllers: {main: {containers: {main: {env: {DOMAIN: x}}}}}}
-`,
+		in: hrYAML(`
+name: v
+annotations:
+  oidc.endsys.cloud/managed-env: '{"v":{"envPath":["controllers","main","containers","main","env"],"env":["DOMAIN"],"replaced":{"DOMAIN":"OTHER: hunter2"}}}'
+`, `
+chart: {spec: {chart: app-template}}
+values: {controllers: {main: {containers: {main: {env: {DOMAIN: x}}}}}}
+`),
 	}})
 }
 
 // Two integrations set the same name over the user's entry: the original moves to the one
 // that stays, and comes back when the last one lets go.
 func TestTakeOverTwoIntegrations(t *testing.T) {
-	in := normalize(t, `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: app
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    controllers: {main: {containers: {main: {env: {DOMAIN: mine, TZ: UTC}}}}}
-`)
+	in := normalize(t, hrYAML(`name: app`, appTemplate(`controllers: {main: {containers: {main: {env: {DOMAIN: mine, TZ: UTC}}}}}`)))
 	a := Filter{Integration: "a", Wiring: preset.Wiring{Env: []preset.EnvVar{{Name: "DOMAIN", Value: "x"}, {Name: "A", Value: "a"}}}}
 	b := Filter{Integration: "b", Wiring: preset.Wiring{Env: []preset.EnvVar{{Name: "DOMAIN", Value: "x"}, {Name: "B", Value: "b"}}}}
 	out, warns := applyWarn(t, a, in)
@@ -408,16 +320,7 @@ spec:
 // same-named env var in the rendered workload only, and deleting the patch is the restore.
 // Nothing is taken over, so nothing is recorded or warned about.
 func TestPostRendererTakesNothingOver(t *testing.T) {
-	in := normalize(t, `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: vaultwarden
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    controllers: {main: {containers: {main: {env: {DOMAIN: mine}}}}}
-`)
+	in := normalize(t, hrYAML(`name: vaultwarden`, appTemplate(`controllers: {main: {containers: {main: {env: {DOMAIN: mine}}}}}`)))
 	f := Filter{Integration: "vaultwarden", Strategy: v1alpha1.StrategyPostRenderer, Wiring: vaultwardenWiring}
 	out, warns := applyWarn(t, f, in)
 	if len(warns) != 0 {
@@ -435,17 +338,10 @@ spec:
 // A replaced entry that uses a YAML alias is recorded with the alias resolved, so the
 // annotation parses on its own; it comes back as the value, not as the alias.
 func TestTakeOverResolvesAliases(t *testing.T) {
-	in := `
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: app
-spec:
-  chart: {spec: {chart: app-template}}
-  values:
-    common: &domain https://old.example.com
-    controllers: {main: {containers: {main: {env: {DOMAIN: *domain}}}}}
-`
+	in := hrYAML(`name: app`, appTemplate(`
+common: &domain https://old.example.com
+controllers: {main: {containers: {main: {env: {DOMAIN: *domain}}}}}
+`))
 	f := Filter{Integration: "app", Wiring: preset.Wiring{Env: []preset.EnvVar{{Name: "DOMAIN", Value: "x"}}}}
 	out, _ := applyWarn(t, f, in)
 	if !strings.Contains(out, `"replaced":{"DOMAIN":"DOMAIN: https://old.example.com"}`) {
