@@ -18,7 +18,7 @@ import (
 // helmRelease is a HelmRelease named name in namespace apps with the given spec (YAML, flow
 // or block), the fixture every target case starts from.
 func helmRelease(name, spec string) string {
-	return "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: " + name + ", namespace: apps}\nspec:\n" + indent(strings.TrimPrefix(spec, "\n"), "  ")
+	return hrYAML("name: "+name+"\nnamespace: apps", spec)
 }
 
 // patchEntries runs f on the HelmRelease and returns its post-renderer patch entries.
