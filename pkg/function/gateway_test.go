@@ -44,6 +44,19 @@ func TestGatewayErrors(t *testing.T) {
 			wantStderr: `error: OIDCIntegration apps/whoami2: spec.gateway.httpRouteName: Invalid value: "whoami": HTTPRoute apps/whoami is already protected by OIDCIntegration apps/whoami`,
 		},
 		{
+			name:   "a SecurityPolicy of the input on the route",
+			config: errProvider,
+			items: []string{whoamiIntegration("whoami", "{}", ""), `
+apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: SecurityPolicy
+metadata: {name: ip-allowlist, namespace: apps}
+spec:
+  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: whoami}]
+  authorization: {defaultAction: Deny}
+`},
+			wantStderr: `error: OIDCIntegration apps/whoami: spec.gateway.httpRouteName: Invalid value: "whoami": HTTPRoute apps/whoami is already protected by SecurityPolicy apps/ip-allowlist of the input`,
+		},
+		{
 			name:       "public client",
 			config:     errProvider,
 			items:      []string{whoamiIntegration("whoami", "{}", "  client: {public: true}\n")},
