@@ -12,6 +12,7 @@
 //	claims.go     integrations claiming one client id, one Secret or one container
 //	wire.go       apply each integration's wiring to a copy of its HelmRelease
 //	render.go     render each integration's objects (shared.go: a namespace's shared objects)
+//	gateway.go    the gateway login: its SecurityPolicy and the claims on HTTPRoutes
 //	inventory.go  the Inventory kio.Filter: upsert, prune, consume, kpt paths
 //	results.go    every problem as a result naming the object and field
 //	run.go        the KRM function around it; output.go writes the ResourceList
