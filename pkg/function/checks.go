@@ -47,7 +47,7 @@ func resolvedWarnings(s *v1alpha1.IntegrationSpec, res *preset.Resolved, explici
 			"the list is empty, so every Pocket ID user may log in; list group names to restrict the client, or remove the field"))
 	}
 	warns = append(warns, literalSecretWarnings(s.Env, spec.Child("env"))...)
-	if len(res.CallbackURLs) == 0 && len(s.Client.AdditionalCallbackURLs) == 0 {
+	if len(res.CallbackURLs) == 0 && len(s.Client.AdditionalCallbackURLs) == 0 && s.Gateway == nil {
 		warns = append(warns, field.Required(spec.Child("client", "callbackURLs"),
 			"no callback URL: Pocket ID accepts the first one a login uses and pins it; list the app's callbacks"))
 	}

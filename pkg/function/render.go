@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
+	"github.com/endsys/pocketid-oidc/pkg/render/gateway"
 	"github.com/endsys/pocketid-oidc/pkg/render/provisioning"
 	"github.com/endsys/pocketid-oidc/pkg/render/secrets"
 )
@@ -39,6 +40,7 @@ func (r *rendering) render() []desiredObject {
 			apiKey = *ref
 		}
 		r.renderSecrets(d, in, file)
+		r.renderGateway(d, in, file)
 		pc, ok := r.renderProvisioning(d, in, file, apiKey)
 		if ok {
 			r.share(d, shared, in, pc, apiKey)
@@ -93,6 +95,8 @@ func (r *rendering) renderProvisioning(d *desiredSet, in *integration, file stri
 		Provider:     in.provider,
 		APIKeySecret: apiKey,
 	}
+	// The gateway login needs its redirect and logout URLs registered, and PKCE.
+	gateway.Register(pc.Document, &in.api)
 	if in.present() && !in.public() {
 		pc.SecretName = in.api.Spec.Secret.Name
 	}
