@@ -160,7 +160,7 @@ func setGatewayDefaults(in *OIDCIntegration) {
 	if len(g.Scopes) == 0 {
 		g.Scopes = DefaultGatewayScopes()
 	}
-	if s.Preset == "" && len(s.Env) == 0 && s.HelmRelease == (HelmReleaseRef{}) {
+	if s.Preset == "" && len(s.Env) == 0 && s.HelmRelease.Name == "" && s.HelmRelease.Strategy == "" {
 		s.HelmRelease.Strategy = StrategyNone
 	}
 }
