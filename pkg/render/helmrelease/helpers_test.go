@@ -29,6 +29,9 @@ type testCase struct {
 	filter Filter
 	in     string
 	want   string
+	// wantPatch, instead of want: the output is in with this post-renderer item (see
+	// patchItem) appended to spec.postRenderers.
+	wantPatch string
 	// wantErr: the error's field path, and substrings its text must contain.
 	wantField string
 	wantErr   []string
@@ -71,7 +74,11 @@ func runCases(t *testing.T, cases []testCase) {
 			if err != nil {
 				t.Fatalf("unexpected error: %v", err)
 			}
-			if want := normalize(t, tc.want); got != want {
+			want := tc.want
+			if tc.wantPatch != "" {
+				want = withPostRenderer(t, tc.in, tc.wantPatch)
+			}
+			if want := normalize(t, want); got != want {
 				t.Fatalf("output differs\n--- got\n%s\n--- want\n%s", got, want)
 			}
 			again, err := apply(t, tc.filter, got)
@@ -129,4 +136,31 @@ func appTemplate(values string) string {
 // body.
 func mainContainer(body string) string {
 	return "controllers:\n  main:\n    containers:\n      main:\n" + indent(strings.TrimPrefix(body, "\n"), "        ")
+}
+
+// patchItem is the spec.postRenderers item the filter writes for integration (YAML at column
+// 0): one kustomize patch whose target is target (a YAML map) and whose strategic merge gives
+// container body (its env and volumeMounts) and the pod spec pod (volumes; "" for none).
+func patchItem(integration, target, container, body, pod string) string {
+	patch := "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: pocketid-oidc." + integration +
+		"\nspec:\n  template:\n    spec:\n      containers:\n      - name: " + container + "\n" +
+		indent(strings.TrimPrefix(body, "\n"), "        ") + indent(strings.TrimPrefix(pod, "\n"), "      ")
+	return "- kustomize:\n    patches:\n      - target:\n" + indent(strings.TrimPrefix(target, "\n"), "          ") +
+		"        patch: |\n" + indent(patch, "          ")
+}
+
+// withPostRenderer is the HelmRelease hr with item appended to its spec.postRenderers.
+func withPostRenderer(t *testing.T, hr, item string) string {
+	t.Helper()
+	rn := yaml.MustParse(hr)
+	prs, err := rn.Pipe(yaml.LookupCreate(yaml.SequenceNode, "spec", "postRenderers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := yaml.Parse(item)
+	if err != nil {
+		t.Fatalf("patch item: %v\n%s", err, item)
+	}
+	prs.YNode().Content = append(prs.YNode().Content, items.YNode().Content...)
+	return rn.MustString()
 }

@@ -37,49 +37,25 @@ values:
     server:
       root_url: https://grafana.${SECRET_DOMAIN}
 `),
-		want: hrYAML(`
+		wantPatch: patchItem("grafana", `
+group: apps
+kind: Deployment|StatefulSet
 name: grafana
-namespace: monitoring
-`, `
-chart:
-  spec:
-    chart: grafana
-    sourceRef: {kind: HelmRepository, name: grafana}
-values:
-  grafana.ini:
-    server:
-      root_url: https://grafana.${SECRET_DOMAIN}
-postRenderers:
-  - kustomize:
-      patches:
-        - target:
-            group: apps
-            kind: Deployment|StatefulSet
-            name: grafana
-          patch: |
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: pocketid-oidc.grafana
-            spec:
-              template:
-                spec:
-                  containers:
-                  - name: grafana
-                    env:
-                    - name: GF_AUTH_GENERIC_OAUTH_CLIENT_ID
-                      value: grafana
-                      valueFrom: null
-                    - name: GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET
-                      value: null
-                      valueFrom:
-                        secretKeyRef:
-                          name: grafana-oidc
-                          key: client-secret
-                    - name: GF_AUTH_GENERIC_OAUTH_ENABLED
-                      value: "true"
-                      valueFrom: null
-`),
+`, "grafana", `
+env:
+- name: GF_AUTH_GENERIC_OAUTH_CLIENT_ID
+  value: grafana
+  valueFrom: null
+- name: GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET
+  value: null
+  valueFrom:
+    secretKeyRef:
+      name: grafana-oidc
+      key: client-secret
+- name: GF_AUTH_GENERIC_OAUTH_ENABLED
+  value: "true"
+  valueFrom: null
+`, ""),
 	}, {
 		name: "the user's post-renderers are kept and run first; files become volumes; releaseName wins",
 		filter: Filter{Integration: "pgadmin", Container: "pgadmin4", Wiring: preset.Wiring{
@@ -106,57 +82,28 @@ postRenderers:
               path: /metadata/labels/team
               value: data
 `),
-		want: hrYAML(`
-name: pgadmin
-namespace: db
+		wantPatch: patchItem("pgadmin", `
+group: apps
+kind: Deployment|StatefulSet
+name: pga-pgadmin4
+`, "pgadmin4", `
+env:
+- name: PGADMIN_CONFIG_OAUTH2_CONFIG
+  value: null
+  valueFrom:
+    secretKeyRef:
+      name: pgadmin-oidc
+      key: oauth2-config
+volumeMounts:
+- name: pgadmin-oidc
+  mountPath: /pgadmin4/config_local.py
+  subPath: config_local.py
+  readOnly: true
 `, `
-releaseName: pga
-chart:
-  spec:
-    chart: pgadmin4
-postRenderers:
-  - kustomize:
-      images:
-        - name: dpage/pgadmin4
-          newTag: "9.8"
-      patches:
-        - target: {kind: Service}
-          patch: |
-            - op: add
-              path: /metadata/labels/team
-              value: data
-  - kustomize:
-      patches:
-        - target:
-            group: apps
-            kind: Deployment|StatefulSet
-            name: pga-pgadmin4
-          patch: |
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: pocketid-oidc.pgadmin
-            spec:
-              template:
-                spec:
-                  containers:
-                  - name: pgadmin4
-                    env:
-                    - name: PGADMIN_CONFIG_OAUTH2_CONFIG
-                      value: null
-                      valueFrom:
-                        secretKeyRef:
-                          name: pgadmin-oidc
-                          key: oauth2-config
-                    volumeMounts:
-                    - name: pgadmin-oidc
-                      mountPath: /pgadmin4/config_local.py
-                      subPath: config_local.py
-                      readOnly: true
-                  volumes:
-                  - name: pgadmin-oidc
-                    secret:
-                      secretName: pgadmin-oidc
+volumes:
+- name: pgadmin-oidc
+  secret:
+    secretName: pgadmin-oidc
 `),
 	}, {
 		name:   "strategy postRenderer on app-template: container from values, release name from targetNamespace",
@@ -175,41 +122,16 @@ values:
       containers:
         server: {env: {TZ: UTC}}
 `),
-		want: hrYAML(`
-name: immich
-namespace: flux-system
-`, `
-targetNamespace: media
-chart:
-  spec:
-    chart: app-template
-values:
-  controllers:
-    main:
-      containers:
-        server: {env: {TZ: UTC}}
-postRenderers:
-  - kustomize:
-      patches:
-        - target:
-            group: apps
-            kind: Deployment
-            labelSelector: app.kubernetes.io/instance=media-immich,app.kubernetes.io/controller=main
-          patch: |
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: pocketid-oidc.immich
-            spec:
-              template:
-                spec:
-                  containers:
-                  - name: server
-                    env:
-                    - name: OAUTH_CLIENT_ID
-                      value: immich
-                      valueFrom: null
-`),
+		wantPatch: patchItem("immich", `
+group: apps
+kind: Deployment
+labelSelector: app.kubernetes.io/instance=media-immich,app.kubernetes.io/controller=main
+`, "server", `
+env:
+- name: OAUTH_CLIENT_ID
+  value: immich
+  valueFrom: null
+`, ""),
 	}, {
 		name:   "a stale copy of our patch is rewritten in place and a duplicate dropped",
 		filter: Filter{Integration: "grafana", Wiring: preset.Wiring{Env: grafanaWiring.Env[2:]}},
@@ -276,32 +198,16 @@ chartRef: {kind: OCIRepository, name: gitea-charts}
 values:
   nameOverride: git
 `),
-		want: hrYAML(`name: gitea`, `
-chartRef: {kind: OCIRepository, name: gitea-charts}
-values:
-  nameOverride: git
-postRenderers:
-  - kustomize:
-      patches:
-        - target:
-            group: apps
-            kind: Deployment|StatefulSet
-            name: gitea
-          patch: |
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: pocketid-oidc.gitea
-            spec:
-              template:
-                spec:
-                  containers:
-                  - name: gitea
-                    env:
-                    - name: GF_AUTH_GENERIC_OAUTH_ENABLED
-                      value: "true"
-                      valueFrom: null
-`),
+		wantPatch: patchItem("gitea", `
+group: apps
+kind: Deployment|StatefulSet
+name: gitea
+`, "gitea", `
+env:
+- name: GF_AUTH_GENERIC_OAUTH_ENABLED
+  value: "true"
+  valueFrom: null
+`, ""),
 	}, {
 		name:      "a chartRef that is not app-template needs the container named",
 		filter:    Filter{Integration: "grafana", Wiring: grafanaWiring},
