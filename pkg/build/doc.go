@@ -3,10 +3,12 @@
 //
 // Each root (package discover) is built in-process with kustomize's own library (krusty), with
 // the options `kustomize build --enable-alpha-plugins --enable-exec` uses, so the output is the
-// CLI's byte for byte. The function itself still runs as a process, as under kustomize, but always
-// as the binary the caller names (normally the running pocketid-oidc): package execfs rewrites
-// the function annotation as kustomize reads the config, so neither an exec path relative to some
-// Component nor a container image has to resolve, and --enable-exec cannot be forgotten.
+// CLI's byte for byte. kustomize still executes the function as a process, but always the binary
+// the caller names (normally the running pocketid-oidc): package execfs rewrites the function
+// annotation as kustomize reads the config, so neither an exec path relative to some Component
+// nor a container image has to resolve, and --enable-exec cannot be forgotten. The command then
+// serves the function from its own process (package fnserver), so that a hundred builds do not
+// start a hundred functions from scratch.
 //
 // Roots build in parallel. The function process gets the root as an argument and prefixes every
 // line it prints with it (LineWriter), so that its errors, which name object and field, also name
