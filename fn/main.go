@@ -1,17 +1,15 @@
-// Command pocketid-oidc is the KRM function (a ResourceList on stdin) and the in-cluster
-// provisioner (`pocketid-oidc provision`), one binary for both so one image serves both roles.
+// Command pocketid-oidc is the KRM function (a ResourceList on stdin), the in-cluster
+// provisioner (`pocketid-oidc provision`) and the repository renderer (`pocketid-oidc render`),
+// one binary for all so one image serves every role. The command line lives in pkg/cli;
+// cmd/pocketid-oidc is the same main under the binary's real name, for `go install`.
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/endsys/pocketid-oidc/pkg/cli"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	os.Exit(cli.Main())
 }

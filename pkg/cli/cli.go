@@ -1,9 +1,12 @@
-package main
+package cli
 
 import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/endsys/pocketid-oidc/pkg/version"
 )
@@ -19,8 +22,17 @@ Usage:
   pocketid-oidc version         print the version
 `
 
-// run dispatches on the first argument; each subcommand lives in its own cmd_*.go file.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// Main runs the command line of this process (os.Args, the standard streams, a context that
+// SIGINT and SIGTERM cancel) and returns its exit code: the whole main of fn/ and
+// cmd/pocketid-oidc, the two packages that build this binary.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+}
+
+// Run dispatches on the first argument; each subcommand lives in its own cmd_*.go file.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		return runFunction(stdin, stdout, stderr)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ func TestRenderCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, f := range []string{"kustomization.yaml", "helmrelease.yaml", "oidc.yaml", "pocket-id.yaml"} {
-			b, err := os.ReadFile(filepath.Join("..", "examples", "quickstart", f))
+			b, err := os.ReadFile(filepath.Join("..", "..", "examples", "quickstart", f))
 			if err != nil {
 				t.Fatal(err)
 			}
