@@ -103,11 +103,18 @@ func describePreset(w io.Writer, p *preset.Preset) error {
 	for _, chart := range slices.Sorted(maps.Keys(r.Wiring.Charts)) {
 		fmt.Fprintf(w, "\nchart %s: env at %s, values %v\n", chart, r.Wiring.Charts[chart].EnvPath, r.Wiring.Charts[chart].Values)
 	}
-	if len(r.Wiring.Notes) > 0 {
-		fmt.Fprintln(w, "\nnotes:")
-		for _, n := range r.Wiring.Notes {
-			fmt.Fprintf(w, "  - %s\n", n)
-		}
-	}
+	list(w, "warnings", r.Wiring.Warnings)
+	list(w, "notes", r.Wiring.Notes)
 	return nil
+}
+
+// list prints a titled bullet list, nothing when it is empty.
+func list(w io.Writer, title string, items []string) {
+	if len(items) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s:\n", title)
+	for _, n := range items {
+		fmt.Fprintf(w, "  - %s\n", n)
+	}
 }

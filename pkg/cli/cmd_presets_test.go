@@ -37,7 +37,7 @@ func TestRunPresets(t *testing.T) {
 		{
 			name:    "immich says it has no OAuth env vars",
 			args:    []string{"immich"},
-			wantOut: []string{"IMMICH_CONFIG_FILE = /config/immich-config.yaml", "Immich has no OAuth environment variables", "read-only in the admin UI", "chart immich"},
+			wantOut: []string{"IMMICH_CONFIG_FILE = /config/immich-config.yaml", "Immich has no OAuth environment variables", "warnings:", "replaces ALL its system settings", "chart immich"},
 		},
 		{
 			name:    "client-only shows the manual step",
