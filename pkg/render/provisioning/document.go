@@ -15,9 +15,10 @@ type DocumentInput struct {
 }
 
 // NewDocument builds the OIDCClient document with every default applied: callbacks from the
-// preset unless the integration lists its own, the preset's display name and PKCE default,
-// and where the provisioner finds the client secret. An absent client carries only its id:
-// deleting needs nothing else, and stale settings must not make the document invalid.
+// preset unless the integration lists its own, the preset's display name, PKCE default and
+// requirements on Pocket ID, and where the provisioner finds the client secret. An absent
+// client carries only its id: deleting needs nothing else, and stale settings must not make
+// the document invalid.
 func NewDocument(in DocumentInput) *v1alpha1.OIDCClient {
 	s := in.Integration.Spec
 	doc := &v1alpha1.OIDCClient{
@@ -57,6 +58,7 @@ func NewDocument(in DocumentInput) *v1alpha1.OIDCClient {
 	}
 	c.AllowedGroups = s.Client.AllowedGroups
 	c.CreateMissingGroups = s.Client.CreateMissingGroups
+	c.Requirements = Requirements(r.Requires)
 	if !c.Public {
 		c.Secret = &v1alpha1.ClientSecret{
 			File:            SecretFile(s.Secret.Name),
