@@ -122,6 +122,38 @@ spec:
 `,
 		},
 		{
+			name: "the preset's requirements on Pocket ID",
+			in: `
+metadata: {name: vaultwarden}
+spec:
+  url: https://vault.example.com
+`,
+			resolved: &preset.Resolved{
+				DisplayName:  "Vaultwarden",
+				CallbackURLs: []string{"https://vault.example.com/identity/connect/oidc-signin"},
+				PKCE:         true,
+				Requires:     preset.Requires{EmailsVerified: true},
+			},
+			want: `apiVersion: oidc.endsys.cloud/v1alpha1
+kind: OIDCClient
+metadata:
+  name: vaultwarden
+spec:
+  callbackURLs:
+  - https://vault.example.com/identity/connect/oidc-signin
+  id: vaultwarden
+  launchURL: https://vault.example.com
+  name: Vaultwarden
+  pkce: true
+  requirements:
+  - emailsVerified
+  secret:
+    file: /etc/pocketid-oidc/secrets/vaultwarden-oidc/client-secret
+    rotationOverlap: 24h0m0s
+  state: present
+`,
+		},
+		{
 			name: "absent: only the id",
 			in: `
 metadata: {name: immich}
@@ -129,7 +161,7 @@ spec:
   url: https://photos.example.com
   client: {state: absent, allowedGroups: [family]}
 `,
-			resolved: resolved,
+			resolved: &preset.Resolved{DisplayName: "Immich", Requires: preset.Requires{EmailsVerified: true}},
 			want: `apiVersion: oidc.endsys.cloud/v1alpha1
 kind: OIDCClient
 metadata:
