@@ -9,6 +9,7 @@
 //	items.go      index the items once: integrations, HelmReleases, objects we render; keys
 //	resolve.go    decode, default, validate and resolve each integration's preset
 //	checks.go     the rules that need the resolved wiring, and the warnings
+//	requirements.go  the preset's requirements on Pocket ID (info) and warnings, on spec.preset
 //	claims.go     integrations claiming one client id, one Secret or one container
 //	wire.go       apply each integration's wiring to a copy of its HelmRelease
 //	render.go     render each integration's objects (shared.go: a namespace's shared objects)
@@ -52,7 +53,8 @@
 //     neither do ours.
 //   - Errors: every problem is a result naming the object and field (Run also prints it on
 //     stderr); any error leaves rl.Items exactly as they came. Warnings and the presets' notes
-//     (info) do not stop the render.
+//     and requirements on Pocket ID (info; the OIDCClient document carries the requirements
+//     for the provisioner to check) do not stop the render.
 //   - Everything is deterministic: integrations are processed in namespace/name order and
 //     results follow that order.
 package function

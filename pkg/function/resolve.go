@@ -64,6 +64,7 @@ func (r *rendering) resolve(in *integration) {
 			return
 		}
 		r.report(in.obj, resolvedWarnings(s, res, explicitEmptyGroups), fn.Warning)
+		r.reportPresetCaveats(in)
 		for _, n := range res.Wiring.Notes {
 			r.results = append(r.results, r.result(in.obj, nil, n, fn.Info))
 		}
