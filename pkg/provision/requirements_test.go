@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/endsys/pocketid-oidc/pkg/function"
 	"github.com/endsys/pocketid-oidc/pkg/pocketid/pocketidtest"
 )
 
@@ -97,4 +100,77 @@ func TestUnknownRequirementIsRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `spec.requirements[0]: Unsupported value: "emailVerified"`) {
 		t.Errorf("err %v", err)
 	}
+}
+
+// TestRenderedRequirements: the document the function renders for the vaultwarden preset
+// (exactly the ConfigMap's value; only the secret mount path moves to the test directory)
+// carries the requirement, and against a Pocket ID whose emails are not marked verified the
+// run's summary counts the warning, and --strict fails the client without a write.
+func TestRenderedRequirements(t *testing.T) {
+	doc := renderedDocument(t, "vaultwarden", `
+apiVersion: oidc.endsys.cloud/v1alpha1
+kind: OIDCIntegration
+metadata: {name: vaultwarden, namespace: security}
+spec:
+  preset: vaultwarden
+  url: https://vault.example.com
+  helmRelease: {name: vaultwarden, strategy: none}
+`)
+	if !strings.Contains(doc, "requirements:\n  - emailsVerified\n") {
+		t.Fatalf("the rendered document carries no requirement:\n%s", doc)
+	}
+	doc = strings.ReplaceAll(doc, "/etc/pocketid-oidc/secrets/vaultwarden-oidc/client-secret", "$DIR/vaultwarden")
+	for _, strict := range []bool{false, true} {
+		e := newCmdEnv(t, pocketidtest.Options{AppConfig: map[string]string{"emailsVerified": "false"}})
+		e.secretFile("vaultwarden", secretA)
+		args := []string{"--client-file", e.clientsDir(map[string]string{"vaultwarden": doc})}
+		if strict {
+			args = append(args, "--strict")
+		}
+		code, out, _ := e.main(args...)
+		summary := lineWith(t, out, "summary")
+		switch {
+		case !strict && (code != ExitOK || summary["warnings"] != 1.0 || summary["created"] != 1.0):
+			t.Errorf("exit %d, summary %v: want the client created and the warning counted", code, summary)
+		case strict && (code != ExitFailed || summary["failed"] != 1.0 || e.srv.Writes() != 0):
+			t.Errorf("--strict: exit %d, summary %v, %d writes: want the client failed before any write", code, summary, e.srv.Writes())
+		}
+	}
+}
+
+// renderedDocument runs the function over one integration and returns the OIDCClient document
+// of its provisioning ConfigMap.
+func renderedDocument(t *testing.T, clientID, integration string) string {
+	t.Helper()
+	rl := &fn.ResourceList{}
+	cfg, err := fn.ParseKubeObject([]byte(`
+apiVersion: oidc.endsys.cloud/v1alpha1
+kind: PocketIDProvider
+metadata: {name: pocket-id}
+spec:
+  issuer: https://auth.example.com
+  secretStoreRef: {name: bitwarden}
+  apiKey: {remoteKey: pocket-id-api-key}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl.FunctionConfig = cfg
+	in, err := fn.ParseKubeObject([]byte(integration))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl.Items = append(rl.Items, in)
+	if ok, err := function.Process(rl); !ok || err != nil {
+		t.Fatalf("render failed: %v %v", err, rl.Results)
+	}
+	for _, o := range rl.Items {
+		if o.GetKind() == "ConfigMap" {
+			if doc, found, _ := o.NestedString("data", clientID+".yaml"); found {
+				return doc
+			}
+		}
+	}
+	t.Fatalf("no ConfigMap holds %s.yaml", clientID)
+	return ""
 }
