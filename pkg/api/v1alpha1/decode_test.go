@@ -1,6 +1,8 @@
 package v1alpha1
 
 import (
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"strings"
 	"testing"
 )
@@ -65,5 +67,76 @@ spec:
 				}
 			}
 		})
+	}
+}
+
+// TestDecodeReportsEverything: every unknown field and every value of the wrong type of one
+// document at once, and what fits is decoded for the checks that follow.
+func TestDecodeReportsEverything(t *testing.T) {
+	doc := `
+metadata: {name: immich, namespace: media, labels: {a: 1}}
+spec:
+  url: https://immich.example.com
+  prest: immich
+  client:
+    public: "yes"
+    pkce: 1
+    id: 12345
+    allowedGroups: [family, [admins], 3]
+    callbackURL: https://immich.example.com/cb
+  provider: {jobTTLSecondsAfterFinished: 1.5}
+  secret: {rotationOverlap: 5, name: immich-oidc}
+  env: {A: x, B: {valueFrom: {}}}
+`
+	var in OIDCIntegration
+	errs := Decode(toJSON(t, doc), &in)
+	want := []string{
+		"metadata.labels[a]: Invalid value: must be a string, not a number (quote it)",
+		"spec.client.allowedGroups[1]: Invalid value: must be a string, not a list",
+		"spec.client.allowedGroups[2]: Invalid value: must be a string, not a number (quote it)",
+		"spec.client.callbackURL: Forbidden: unknown field",
+		"spec.client.id: Invalid value: must be a string, not a number (quote it)",
+		"spec.client.pkce: Invalid value: must be true or false, not a number",
+		"spec.client.public: Invalid value: must be true or false, not a string",
+		"spec.env[B]: Invalid value: must be a string, not a map",
+		"spec.prest: Forbidden: unknown field",
+		"spec.provider.jobTTLSecondsAfterFinished: Invalid value: must be a whole number, not a fraction",
+		"spec.secret.rotationOverlap: Invalid value: must be a duration like 24h or 90m, not a number",
+	}
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Error())
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// What fits is decoded.
+	if in.Name != "immich" || in.Spec.URL != "https://immich.example.com" || in.Spec.Secret.Name != "immich-oidc" ||
+		in.Spec.Env["A"] != "x" || len(in.Spec.Client.AllowedGroups) != 3 || in.Spec.Client.AllowedGroups[0] != "family" {
+		t.Errorf("decoded %+v", in)
+	}
+}
+
+// TestDecodeIntRange: a number too large for the field says the range.
+func TestDecodeIntRange(t *testing.T) {
+	var p PocketIDProvider
+	errs := Decode([]byte(`{"spec": {"jobTTLSecondsAfterFinished": 4294967296}}`), &p)
+	if len(errs) != 1 || errs[0].Error() != "spec.jobTTLSecondsAfterFinished: Invalid value: must be a whole number from -2147483648 to 2147483647" {
+		t.Errorf("got %v", errs)
+	}
+}
+
+// TestCoveredBy: a misfit value is decoded as absent; errors about it being absent are dropped.
+func TestCoveredBy(t *testing.T) {
+	decoded := field.ErrorList{field.TypeInvalid(field.NewPath("spec", "url"), field.OmitValueType{}, "must be a string"),
+		field.Forbidden(field.NewPath("spec", "client"), "unknown field")}
+	errs := field.ErrorList{
+		field.Required(field.NewPath("spec", "url"), ""),
+		field.Required(field.NewPath("spec", "urls"), ""),
+		field.Invalid(field.NewPath("spec", "client", "id"), "x", ""),
+	}
+	got := CoveredBy(errs, decoded)
+	if len(got) != 2 || got[0].Field != "spec.urls" || got[1].Field != "spec.client.id" {
+		t.Errorf("got %v", got)
 	}
 }
