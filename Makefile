@@ -27,12 +27,13 @@ BENCH ?= Function|Render
 # Assignments and exports are separate so that a failed install fails the recipe under -e.
 define TOOLS_ENV
 KUSTOMIZE=$$($(TOOLS) kustomize)
+KPT=$$($(TOOLS) kpt)
 CONTROLLER_GEN=$$($(TOOLS) controller-gen)
 KUBEBUILDER_ASSETS=$$($(TOOLS) kubebuilder-assets)
 UPSTREAM_CRDS=$$($(TOOLS) crds)
 ACTIONLINT=$$($(TOOLS) actionlint)
 POCKETID_OIDC_BIN=$(CURDIR)/$(BIN)
-export KUSTOMIZE CONTROLLER_GEN KUBEBUILDER_ASSETS UPSTREAM_CRDS ACTIONLINT POCKETID_OIDC_BIN
+export KUSTOMIZE KPT CONTROLLER_GEN KUBEBUILDER_ASSETS UPSTREAM_CRDS ACTIONLINT POCKETID_OIDC_BIN
 endef
 
 .PHONY: all build demo test fmt-check vet fuzz bench lint schema docs image image-oci tools clean

@@ -3,7 +3,7 @@
 # the repo, so a fresh clone (or CI on the same machine) pays each build once per machine.
 # Needs only Go and the Go module proxy.
 #
-#   hack/tools.sh kustomize|etcd|kube-apiserver|kubebuilder-assets|controller-gen|staticcheck|actionlint|crds|all
+#   hack/tools.sh kustomize|kpt|etcd|kube-apiserver|kubebuilder-assets|controller-gen|staticcheck|actionlint|crds|all
 #
 # Prints the absolute path of the installed binary (kubebuilder-assets: of the directory holding
 # etcd and kube-apiserver; crds: of the directory holding the upstream CRDs; all: of the cache
@@ -28,6 +28,7 @@ KUBERNETES_VERSION=${KUBERNETES_VERSION:-v1.37.2}
 CONTROLLER_TOOLS_VERSION=${CONTROLLER_TOOLS_VERSION:-v0.23.0}
 STATICCHECK_VERSION=${STATICCHECK_VERSION:-v0.8.2}
 ACTIONLINT_VERSION=${ACTIONLINT_VERSION:-v1.7.12}
+KPT_VERSION=${KPT_VERSION:-v1.0.0-beta.61}
 
 # Upstream CRDs the tests install into the test API server and check rendered objects against,
 # taken unmodified from the controllers' own Go modules: MODULE VERSION DIRECTORY FILE...
@@ -175,6 +176,67 @@ import (
 func main() { os.Exit(cli.Run(app.NewAPIServerCommand())) }'
 }
 
+# kpt's own `fn` commands (render, eval, source, sink, doc) at KPT_VERSION, behind kpt's own
+# error printing (its main.go). Not `go install github.com/kptdev/kpt@...`: the full CLI's
+# `alpha rollouts` commands import github.com/kptdev/kpt/rollouts at a pseudo-version the module
+# proxy does not serve, and nothing else of the CLI needs it. `kpt version` prints the kpt module
+# version the binary was built from.
+install_kpt() {
+  log_once kpt "$KPT_VERSION" "3-5 minutes"
+  build_main kpt "$KPT_VERSION" "$(printf 'module build/kpt\n\ngo 1.26\n\nrequire github.com/kptdev/kpt %s' "$KPT_VERSION")" \
+    'package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime/debug"
+
+	"github.com/kptdev/kpt/commands/fn"
+	"github.com/kptdev/kpt/pkg/lib/errors"
+	"github.com/kptdev/kpt/pkg/lib/errors/resolver"
+	"github.com/kptdev/kpt/pkg/lib/util/cmdutil"
+	"github.com/kptdev/kpt/pkg/printer"
+	"github.com/spf13/cobra"
+	"k8s.io/component-base/cli"
+)
+
+func main() {
+	cmd := &cobra.Command{Use: "kpt", SilenceUsage: true, SilenceErrors: true}
+	ctx := printer.WithContext(context.Background(), printer.New(cmd.OutOrStdout(), cmd.ErrOrStderr()))
+	cmd.AddCommand(fn.GetCommand(ctx, "kpt"), &cobra.Command{
+		Use:   "version",
+		Short: "Print the kpt module version this binary was built from",
+		Run: func(c *cobra.Command, _ []string) {
+			if bi, ok := debug.ReadBuildInfo(); ok {
+				for _, d := range bi.Deps {
+					if d.Path == "github.com/kptdev/kpt" {
+						fmt.Fprintln(c.OutOrStdout(), d.Version)
+					}
+				}
+			}
+		},
+	})
+	if err := cli.RunNoErrOutput(cmd); err != nil {
+		// As kpt main.go handleErr, minus the kubectl fallback of the commands left out.
+		if re, ok := resolver.ResolveError(err); ok {
+			if re.Message != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s \n", re.Message)
+			}
+			os.Exit(re.ExitCode)
+		}
+		var kptErr *errors.Error
+		if errors.As(err, &kptErr) {
+			if unwrapped, ok := errors.UnwrapErrors(kptErr); ok && !cmdutil.PrintErrorStacktrace() {
+				err = unwrapped
+			}
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "Error: %s \n", err)
+		os.Exit(1)
+	}
+}'
+}
+
 # log_once NAME VERSION HOWLONG: warns before a slow build, only when one is going to happen.
 log_once() {
   installed "$TOOLS_DIR/$1-$2" "$1" || log "building $1 $2 (once per machine, $3)"
@@ -248,6 +310,7 @@ _upstream_crds() {
 
 case "${1:-all}" in
   kustomize) go_install kustomize "$KUSTOMIZE_VERSION" sigs.k8s.io/kustomize/kustomize/v5 ;;
+  kpt) install_kpt ;;
   controller-gen) go_install controller-gen "$CONTROLLER_TOOLS_VERSION" sigs.k8s.io/controller-tools/cmd/controller-gen ;;
   staticcheck) go_install staticcheck "$STATICCHECK_VERSION" honnef.co/go/tools/cmd/staticcheck ;;
   actionlint) go_install actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint ;;
@@ -258,11 +321,12 @@ case "${1:-all}" in
   _go_install | _build_main | _link_assets | _upstream_crds) step=$1; shift; "$step" "$@" ;;
   all)
     "$BASH" "$SELF" kustomize >/dev/null
+    "$BASH" "$SELF" kpt >/dev/null
     "$BASH" "$SELF" controller-gen >/dev/null
     "$BASH" "$SELF" staticcheck >/dev/null
     "$BASH" "$SELF" actionlint >/dev/null
     "$BASH" "$SELF" crds >/dev/null
     "$BASH" "$SELF" kubebuilder-assets >/dev/null
     echo "$TOOLS_DIR" ;;
-  *) echo "usage: $0 kustomize|etcd|kube-apiserver|kubebuilder-assets|controller-gen|staticcheck|actionlint|crds|all" >&2; exit 2 ;;
+  *) echo "usage: $0 kustomize|kpt|etcd|kube-apiserver|kubebuilder-assets|controller-gen|staticcheck|actionlint|crds|all" >&2; exit 2 ;;
 esac
