@@ -61,6 +61,9 @@ var funcs = template.FuncMap{
 	"upper": strings.ToUpper,
 	"lower": strings.ToLower,
 	"join":  func(sep string, s []string) string { return strings.Join(s, sep) },
+	// shquote quotes a value as one POSIX shell word, for setup scripts in chart values
+	// (Nextcloud's before-starting hook).
+	"shquote": func(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" },
 }
 
 var schemeRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
@@ -276,6 +279,24 @@ func (p *Preset) resolve(in Input) (*Resolved, field.ErrorList) {
 		}
 	}
 
+	for _, k := range sortedKeys(p.SecretKeys) {
+		what := "secretKeys[" + k + "]"
+		v, sec, err := render(what, p.SecretKeys[k], &vars)
+		if err == nil && templates[k] != "" {
+			err = fmt.Errorf("key %s is also rendered by a secretEnv or a file", k)
+		}
+		if err != nil {
+			internal(what, err)
+			continue
+		}
+		if sec {
+			// The secret as the whole value: ESO's plain expression, not toJson (no quotes).
+			templates[k] = "{{ ." + ClientSecretVar + " }}"
+		} else {
+			templates[k] = esoEscaper.Replace(v)
+		}
+	}
+
 	texts := func(what string, tpls []string) []string {
 		var out []string
 		for i, t := range tpls {
@@ -305,7 +326,7 @@ func (p *Preset) resolve(in Input) (*Resolved, field.ErrorList) {
 			r.Wiring.Charts = map[string]ChartWiring{}
 		}
 		m, _ := vals.(map[string]any)
-		r.Wiring.Charts[chart] = ChartWiring{EnvPath: ch.EnvPath, Values: m}
+		r.Wiring.Charts[chart] = ChartWiring{EnvPath: ch.EnvPath, EnvList: ch.EnvList, Values: m, ListKeys: ch.ListKeys}
 	}
 
 	if len(errs) > 0 {

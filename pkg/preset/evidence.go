@@ -52,8 +52,9 @@ func (r Reference) URL(e Evidence) string {
 
 // EvidenceKeys are the keys a preset sets, as Evidence.Keys names them: env names (templates
 // as written), secretEnv and generated env, a file's env, "<file key>:<dotted.path>" for every
-// leaf of a file's data and "chart:<chart>:<dotted.path>" for every leaf of chart values. A
-// leaf is anything but a map (a list is one leaf). Sorted.
+// leaf of a file's data, "chart:<chart>:<dotted.path>" for every leaf of chart values and
+// "secret:<key>" for every secretKeys entry. A leaf is anything but a map (a list is one
+// leaf). Sorted.
 func (p *Preset) EvidenceKeys() []string {
 	set := map[string]bool{}
 	for k := range p.Env {
@@ -73,6 +74,9 @@ func (p *Preset) EvidenceKeys() []string {
 	}
 	for name, ch := range p.Charts {
 		leaves("chart:"+name+":", ch.Values, set)
+	}
+	for k := range p.SecretKeys {
+		set["secret:"+k] = true
 	}
 	return sortedKeys(set)
 }
@@ -180,8 +184,8 @@ func (p *Preset) publicURLGaps(setKeys map[string]bool) []string {
 	if strings.TrimSpace(u.Evidence) == "" {
 		gaps = append(gaps, "publicURL.evidence is required")
 	}
-	if u.Mode == PublicURLAppSetting && p.Delivery != DeliveryClientOnly {
-		gaps = append(gaps, "publicURL.mode app-setting is for client-only presets: set the app's public URL instead")
+	if u.Mode == PublicURLAppSetting && p.Delivery != DeliveryClientOnly && p.Delivery != DeliveryChart {
+		gaps = append(gaps, "publicURL.mode app-setting is for client-only presets and chart presets: set the app's public URL instead")
 	}
 	if u.Mode == PublicURLRequestHost || u.Mode == PublicURLAppSetting {
 		if len(u.Keys) > 0 {

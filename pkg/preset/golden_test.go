@@ -67,8 +67,10 @@ type goldenGenerated struct {
 }
 
 type goldenChart struct {
-	EnvPath string         `json:"envPath"`
-	Values  map[string]any `json:"values,omitempty"`
+	EnvPath  string            `json:"envPath,omitempty"`
+	EnvList  bool              `json:"envList,omitempty"`
+	Values   map[string]any    `json:"values,omitempty"`
+	ListKeys map[string]string `json:"listKeys,omitempty"`
 }
 
 func toGolden(in preset.Input, r *preset.Resolved) goldenDoc {

@@ -28,6 +28,10 @@ const (
 	// DeliveryClientOnly: the app is configured in its UI or CLI; the preset registers the
 	// client, delivers the secret to the app Secret and reports the manual step.
 	DeliveryClientOnly Delivery = "client-only"
+	// DeliveryChart: the app is configured through the values of its official Helm chart
+	// (Charts), which runs the app's own setup command or reads a config Secret at start; with
+	// any other chart nothing is wired and the notes say the manual step.
+	DeliveryChart Delivery = "chart"
 )
 
 // Format is the serialization of a structured value.
@@ -72,6 +76,10 @@ type Preset struct {
 	Files []FileValue `json:"files,omitempty"`
 	// Generated are random values the app needs, exposed as env vars.
 	Generated []GeneratedValue `json:"generated,omitempty"`
+	// SecretKeys are extra keys of the app Secret, by key, with plain template values (a whole
+	// {{ .ClientSecret }} is the secret itself), for charts that read fixed key names from an
+	// existing Secret (the gitea chart's gitea.oauth[].existingSecret reads key and secret).
+	SecretKeys map[string]string `json:"secretKeys,omitempty"`
 	// Charts is chart-specific wiring keyed by chart name.
 	Charts map[string]ChartSpec `json:"charts,omitempty"`
 	// Notes are manual app-side steps and caveats, reported as info results.
@@ -168,8 +176,17 @@ type GeneratedValue struct {
 
 // ChartSpec is the catalog form of ChartWiring; Values leaves are templates.
 type ChartSpec struct {
-	EnvPath string         `json:"envPath"`
+	// EnvPath is the dot path of the app container's env below spec.values; required when the
+	// preset sets env.
+	EnvPath string `json:"envPath,omitempty"`
+	// EnvList: the chart takes a Kubernetes EnvVar list at EnvPath (harbor's
+	// core.extraEnvVars), so a new block is a list, never the bjw-s map form.
+	EnvList bool           `json:"envList,omitempty"`
 	Values  map[string]any `json:"values,omitempty"`
+	// ListKeys names, per dot path of a list in Values, the field that identifies its items
+	// (gitea.oauth: name): those items are merged into the user's list by that field instead
+	// of replacing it.
+	ListKeys map[string]string `json:"listKeys,omitempty"`
 }
 
 //go:embed presets/*.yaml
@@ -246,9 +263,9 @@ func Parse(b []byte) (*Preset, error) {
 		bad("docs must be an https link")
 	}
 	switch p.Delivery {
-	case DeliveryEnv, DeliveryJSON, DeliveryFile, DeliveryClientOnly:
+	case DeliveryEnv, DeliveryJSON, DeliveryFile, DeliveryClientOnly, DeliveryChart:
 	default:
-		bad("delivery %q is not one of env, json, file, client-only", p.Delivery)
+		bad("delivery %q is not one of env, json, file, client-only, chart", p.Delivery)
 	}
 	switch p.Discovery {
 	case "issuer", "wellKnown", "endpoints", "none":
@@ -268,6 +285,9 @@ func Parse(b []byte) (*Preset, error) {
 	}
 	if p.Delivery == DeliveryClientOnly && len(p.Notes) == 0 {
 		bad("notes: a client-only preset must say the manual step")
+	}
+	if p.Delivery == DeliveryChart && (len(p.Charts) == 0 || len(p.Notes) == 0) {
+		bad("a chart preset needs charts and notes that say the manual step with any other chart")
 	}
 	if p.Delivery == DeliveryJSON && len(p.SecretEnv) == 0 {
 		bad("secretEnv: a json preset needs one")
@@ -298,16 +318,60 @@ func Parse(b []byte) (*Preset, error) {
 			bad("generated[%d]: env, a valid key and a length of at least 16 are required", i)
 		}
 	}
-	for name, ch := range p.Charts {
-		if ch.EnvPath == "" {
-			bad("charts[%s]: envPath is required", name)
+	for i, k := range sortedKeys(p.SecretKeys) {
+		if !secretKey.MatchString(k) || k == SecretKeyClientID || k == SecretKeyClientSecret || p.SecretKeys[k] == "" {
+			bad("secretKeys[%d]: %q must be a valid Secret key other than %s and %s, with a value", i, k, SecretKeyClientID, SecretKeyClientSecret)
 		}
+	}
+	for _, name := range sortedKeys(p.Charts) {
+		errs = append(errs, p.Charts[name].check(name, p.setsEnv())...)
 	}
 	errs = append(errs, p.evidenceShape()...)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("preset %q: %s", p.Name, strings.Join(errs, "; "))
 	}
 	return p, nil
+}
+
+// setsEnv reports whether the preset puts anything into the app container's environment.
+func (p *Preset) setsEnv() bool {
+	if len(p.Env) > 0 || len(p.SecretEnv) > 0 || len(p.Generated) > 0 {
+		return true
+	}
+	for _, f := range p.Files {
+		if f.Env != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// check refuses a chart route the renderer could not apply: env without an env path, and a
+// list key for something that is not a list of maps each carrying that field.
+func (ch ChartSpec) check(name string, setsEnv bool) []string {
+	var errs []string
+	if setsEnv && ch.EnvPath == "" {
+		errs = append(errs, fmt.Sprintf("charts[%s]: envPath is required", name))
+	}
+	for _, path := range sortedKeys(ch.ListKeys) {
+		key := ch.ListKeys[path]
+		var cur any = ch.Values
+		for _, k := range strings.Split(path, ".") {
+			m, _ := cur.(map[string]any)
+			cur = m[k]
+		}
+		list, ok := cur.([]any)
+		for _, item := range list {
+			m, _ := item.(map[string]any)
+			if s, _ := m[key].(string); s == "" {
+				ok = false
+			}
+		}
+		if !ok || len(list) == 0 || key == "" {
+			errs = append(errs, fmt.Sprintf("charts[%s].listKeys[%s]: values must hold a list there whose items all have the field %q", name, path, key))
+		}
+	}
+	return errs
 }
 
 func knownFormat(f Format) bool {

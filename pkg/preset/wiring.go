@@ -101,10 +101,17 @@ type Generated struct {
 
 // ChartWiring is how a specific chart takes the wiring.
 type ChartWiring struct {
-	// EnvPath is the dot path of a bjw-s style env block in spec.values
-	// (e.g. "server.controllers.main.containers.main.env").
+	// EnvPath is the dot path of the env block in spec.values: a bjw-s style block
+	// ("server.controllers.main.containers.main.env") or, with EnvList, a Kubernetes EnvVar
+	// list ("core.extraEnvVars").
 	EnvPath string
+	// EnvList: a new env block is a list ([{name, value|valueFrom}]), as the chart requires.
+	EnvList bool
 	// Values are merged into spec.values (e.g. immich.existingConfiguration). When set, Files
 	// are delivered by these values and not mounted.
 	Values map[string]any
+	// ListKeys names, per dot path of a list in Values ("gitea.oauth"), the field identifying
+	// its items ("name"): our items replace same-keyed ones where they stand and join the
+	// user's list otherwise, instead of replacing the list.
+	ListKeys map[string]string
 }

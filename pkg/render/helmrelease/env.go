@@ -9,28 +9,50 @@ import (
 	"github.com/endsys/pocketid-oidc/pkg/preset"
 )
 
+// envBlock is where an env block sits: parent[key]. list says a new block is a Kubernetes
+// EnvVar list (charts like harbor's core.extraEnvVars take nothing else) rather than the map
+// form, which is what app-template documents first.
+type envBlock struct {
+	parent *yaml.Node
+	key    string
+	path   *field.Path // of the block itself
+	list   bool
+}
+
 // setEnv writes env into parent.env in the form the user chose (map or list), replacing our
 // names where they stand and appending the others after the user's entries. With no env yet
-// it creates the map form, which is what app-template documents first.
+// it creates the map form.
 //
 // An entry that stands under one of our names and that no integration has recorded (claimed
 // reports false) is the user's: it is replaced all the same, and returned, so that the
 // caller can remember it and warn.
 func setEnv(parent *yaml.Node, parentPath *field.Path, env []preset.EnvVar, claimed func(string) bool) ([]string, []takenEntry, *field.Error) {
-	cur := mapGet(parent, "env")
-	p := parentPath.Child("env")
+	return envBlock{parent: parent, key: "env", path: parentPath.Child("env")}.set(env, claimed)
+}
+
+// set is setEnv for any block.
+func (b envBlock) set(env []preset.EnvVar, claimed func(string) bool) ([]string, []takenEntry, *field.Error) {
+	parent, cur, p := b.parent, mapGet(b.parent, b.key), b.path
 	names := make([]string, 0, len(env))
 	for _, e := range env {
 		names = append(names, e.Name)
 	}
 	var taken []takenEntry
 	switch {
+	case isNull(cur) && b.list:
+		seq := newSeq()
+		for _, e := range env {
+			seq.Content = append(seq.Content, envListItem(e))
+		}
+		mapSet(parent, b.key, seq)
 	case isNull(cur):
 		m := newMap()
 		for _, e := range env {
 			mapSet(m, e.Name, envMapValue(e))
 		}
-		mapSet(parent, "env", m)
+		mapSet(parent, b.key, m)
+	case b.list && cur.Kind != yaml.SequenceNode:
+		return nil, nil, field.Invalid(p, cur.ShortTag(), "the chart takes env here only as a list ([{name, value}]) to add entries to it")
 	case cur.Kind == yaml.MappingNode:
 		for _, e := range env {
 			v := envMapValue(e)

@@ -30,10 +30,12 @@ type record struct {
 	Replaced    map[string]string `json:"replaced,omitempty"`
 	Persistence []string          `json:"persistence,omitempty"`
 	Values      [][]string        `json:"values,omitempty"`
+	// Items are the items we own in lists of maps merged by a key field (listmerge.go).
+	Items []listItem `json:"items,omitempty"`
 }
 
 func (r record) empty() bool {
-	return len(r.Env) == 0 && len(r.Persistence) == 0 && len(r.Values) == 0
+	return len(r.Env) == 0 && len(r.Persistence) == 0 && len(r.Values) == 0 && len(r.Items) == 0
 }
 
 // normalize sorts the lists so the annotation text depends only on what is owned.
@@ -44,6 +46,7 @@ func (r *record) normalize() {
 	r.Persistence = slices.Compact(r.Persistence)
 	slices.SortFunc(r.Values, slices.Compare)
 	r.Values = slices.CompactFunc(r.Values, slices.Equal)
+	r.Items = sortItems(r.Items)
 	for name := range r.Replaced {
 		if !slices.Contains(r.Env, name) {
 			delete(r.Replaced, name)
@@ -207,6 +210,7 @@ func takeBack(spec *yaml.Node, st state, self string, next record) {
 			removePath(spec, []string{"values", "persistence", p})
 		}
 	}
+	takeBackItems(spec, st, self, next)
 	keptVals := map[string]bool{}
 	for _, v := range next.Values {
 		keptVals[pathKey(v)] = true
