@@ -87,21 +87,31 @@ func (c *Client) GetClient(ctx context.Context, id string) (*OIDCClient, error) 
 func (c *Client) ListClients(ctx context.Context, search string) ([]OIDCClient, error) {
 	var all []OIDCClient
 	for page := 1; ; page++ {
-		var out struct {
-			Data       []OIDCClient `json:"data"`
-			Pagination Pagination   `json:"pagination"`
-		}
-		q := pageQuery(search, page)
-		if err := c.do(ctx, request{method: http.MethodGet, path: "/api/oidc/clients", query: q}, &out); err != nil {
+		data, p, err := c.ListClientsPage(ctx, search, page)
+		if err != nil {
 			return nil, err
 		}
-		all = append(all, out.Data...)
+		all = append(all, data...)
 		// The server clamps a page past the end to the last one: stop on the reported total,
 		// never on an empty page.
-		if page >= out.Pagination.TotalPages || len(out.Data) == 0 {
+		if page >= p.TotalPages || len(data) == 0 {
 			return all, nil
 		}
 	}
+}
+
+// ListClientsPage returns one page (of the largest size Pocket ID allows) of the clients whose
+// name contains search. A listed client carries every field of a GET except its groups: the
+// list answers allowedUserGroupsCount instead of allowedUserGroups.
+func (c *Client) ListClientsPage(ctx context.Context, search string, page int) ([]OIDCClient, Pagination, error) {
+	var out struct {
+		Data       []OIDCClient `json:"data"`
+		Pagination Pagination   `json:"pagination"`
+	}
+	if err := c.do(ctx, request{method: http.MethodGet, path: "/api/oidc/clients", query: pageQuery(search, page)}, &out); err != nil {
+		return nil, Pagination{}, err
+	}
+	return out.Data, out.Pagination, nil
 }
 
 func pageQuery(search string, page int) url.Values {
@@ -235,6 +245,16 @@ func (c *Client) ListUserGroups(ctx context.Context, search string) ([]UserGroup
 			return all, nil
 		}
 	}
+}
+
+// GetUserGroup returns one group with the clients it is allowed on (and its users, which this
+// package does not read). An unknown id is an *APIError with IsNotFound.
+func (c *Client) GetUserGroup(ctx context.Context, id string) (*UserGroupDetail, error) {
+	var out UserGroupDetail
+	if err := c.do(ctx, request{method: http.MethodGet, path: "/api/user-groups/" + url.PathEscape(id)}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // CreateUserGroup creates a group. A taken name is an *APIError with code already_in_use.

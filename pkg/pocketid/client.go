@@ -61,15 +61,9 @@ type Client struct {
 
 // New returns a Client for opts.
 func New(opts Options) (*Client, error) {
-	if opts.BaseURL == "" {
-		return nil, errors.New("pocket id URL is empty")
-	}
-	u, err := url.Parse(strings.TrimRight(opts.BaseURL, "/"))
+	u, err := ParseBaseURL(opts.BaseURL)
 	if err != nil {
-		return nil, fmt.Errorf("pocket id URL: %w", err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("pocket id URL %q: want http(s)://host[:port]", opts.BaseURL)
+		return nil, err
 	}
 	if opts.APIKey == "" {
 		return nil, errors.New("pocket id API key is empty")
@@ -114,6 +108,21 @@ func New(opts Options) (*Client, error) {
 	return c, nil
 }
 
+// ParseBaseURL checks a Pocket ID base URL (http or https, a host, no trailing slash needed).
+func ParseBaseURL(s string) (*url.URL, error) {
+	if s == "" {
+		return nil, errors.New("pocket id URL is empty")
+	}
+	u, err := url.Parse(strings.TrimRight(s, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("pocket id URL: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("pocket id URL %q: want http(s)://host[:port]", s)
+	}
+	return u, nil
+}
+
 func sleepContext(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -136,6 +145,8 @@ type request struct {
 	// basicUser/basicPass replace X-API-Key (token endpoint).
 	basicUser, basicPass string
 	noAuth               bool
+	// attempts overrides RetryPolicy.MaxAttempts (1: a probe that is not retried).
+	attempts int
 }
 
 // do runs req with retries and decodes a 2xx JSON answer into out (when non-nil).
@@ -204,7 +215,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 				wait = retryAfter(header, c.now())
 			}
 		}
-		if attempt >= c.retry.MaxAttempts {
+		if attempt >= c.retry.MaxAttempts || attempt >= req.attempts && req.attempts > 0 {
 			return fmt.Errorf("giving up after %d attempts: %w", attempt, lastErr)
 		}
 		// Jittered, so many Jobs throttled together do not come back in lockstep; a longer

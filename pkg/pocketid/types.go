@@ -69,6 +69,18 @@ type UserGroup struct {
 	Name         string `json:"name"`
 }
 
+// UserGroupDetail is GET /api/user-groups/{id}: the group and the clients it is allowed on.
+type UserGroupDetail struct {
+	UserGroup
+	AllowedOidcClients []ClientMetadata `json:"allowedOidcClients"`
+}
+
+// ClientMetadata is how a group's answer names a client it is allowed on.
+type ClientMetadata struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
 // Pagination is the pagination object of list answers.
 type Pagination struct {
 	TotalPages   int `json:"totalPages"`

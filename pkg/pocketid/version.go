@@ -60,8 +60,19 @@ func MustParseVersion(s string) Version {
 // ServerVersion asks Pocket ID for its version and remembers it: routes that changed between
 // releases (the client secret) follow it.
 func (c *Client) ServerVersion(ctx context.Context) (Version, error) {
+	return c.serverVersion(ctx, 0)
+}
+
+// ProbeVersion is ServerVersion in one attempt, without retries: a run's first request, which
+// also tells that Pocket ID is up (so a run against a healthy Pocket ID needs no /healthz). On
+// a transient error the caller waits with WaitHealthy and asks ServerVersion.
+func (c *Client) ProbeVersion(ctx context.Context) (Version, error) {
+	return c.serverVersion(ctx, 1)
+}
+
+func (c *Client) serverVersion(ctx context.Context, attempts int) (Version, error) {
 	var raw []byte
-	if err := c.do(ctx, request{method: http.MethodGet, path: "/api/version/current"}, &raw); err != nil {
+	if err := c.do(ctx, request{method: http.MethodGet, path: "/api/version/current", attempts: attempts}, &raw); err != nil {
 		return Version{}, err
 	}
 	v, err := decodeVersion(raw)

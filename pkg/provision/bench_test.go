@@ -14,9 +14,11 @@ import (
 
 // BenchmarkProvision100 provisions 100 clients (restricted to a group, with a secret) against
 // the fake: the first run creates them all, the no-op run changes nothing. It reports requests
-// per client, every request counted (admin reads and writes, token-endpoint proofs, and the
-// run's own /healthz, version and group listing spread over the clients). Goals: first run
-// < 2 s; no-op <= 2 requests per client including the secret proof, 0 writes.
+// per client, every request counted: admin reads and writes, token-endpoint proofs, and the
+// run's own requests (the version, the group listing, the client listing, the group's member
+// list) spread over the clients. Goals: first run < 2 s; no-op <= 2 requests per client, the
+// run's own and the secret proof included, 0 writes. (Measured: 1.04, one proof per client
+// and 4 requests per run.)
 func BenchmarkProvision100(b *testing.B) {
 	const n = 100
 	dir := b.TempDir()
@@ -81,11 +83,12 @@ func BenchmarkProvision100(b *testing.B) {
 			b.Errorf("no-op runs made %d writes", srv.Writes())
 		}
 		per := float64(iters * n)
-		// Per run, not per client: /healthz, the version and one group listing.
-		const perRun = 3
 		total := srv.Total() - base
-		if perClient := float64(total-perRun*iters) / per; perClient > 2 {
-			b.Errorf("no-op: %.2f requests per client besides the run's own %d, want <= 2", perClient, perRun)
+		if perClient := float64(total) / per; perClient > 2 {
+			b.Errorf("no-op: %.2f requests per client (the run's own included), want <= 2", perClient)
+		}
+		if proofs := srv.TokenRequests(); proofs != iters*n {
+			b.Errorf("no-op: %d secret proofs in %d runs of %d clients, want one per client", proofs, iters, n)
 		}
 		b.ReportMetric(float64(srv.Reads())/per, "reads/client")
 		b.ReportMetric(float64(srv.TokenRequests())/per, "proofs/client")

@@ -25,6 +25,9 @@ const (
 	CauseGroupsDropped Cause = "groups_dropped"
 	// CauseSecretFile: the client secret file is missing, empty or too short.
 	CauseSecretFile Cause = "secret_file"
+	// CauseMountedFile: the API key or CA file the pod mounts holds nothing usable (empty key,
+	// no PEM certificate): fixed in the store, read again by the next pod.
+	CauseMountedFile Cause = "mounted_file"
 	// CauseRequirement: with --strict, Pocket ID's configuration lacks what the app needs.
 	CauseRequirement Cause = "requirement_unmet"
 	// CauseOther: anything else (see the error).

@@ -120,7 +120,10 @@ func (c *clientRun) run(ctx context.Context) (Outcome, error) {
 	want := desiredOf(c.spec)
 
 	outcome := Unchanged
-	cur, err := c.r.api.GetClient(ctx, c.spec.ID)
+	cur := c.listed(ctx, want, groups)
+	if cur == nil {
+		cur, err = c.r.api.GetClient(ctx, c.spec.ID)
+	}
 	switch {
 	case pocketid.IsNotFound(err):
 		if c.r.plan {

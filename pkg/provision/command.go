@@ -16,12 +16,13 @@ import (
 	"github.com/endsys/pocketid-oidc/pkg/pocketid"
 )
 
-// Exit codes of `pocketid-oidc provision`.
+// Exit codes of `pocketid-oidc provision`; pkg/contract says which failure exits with which,
+// and what a retry of the same pod can achieve.
 const (
-	ExitOK     = 0 // every client converged (plan: could be planned)
-	ExitFailed = 1 // a client failed for a reason a person must fix, or Pocket ID refused the key or is too old
-	ExitUsage  = 2 // bad flags, environment or client documents: nothing was tried
-	ExitRetry  = 3 // every failure was transient (Pocket ID unreachable, 5xx, 429 until --timeout): run again later
+	ExitOK     = contract.ExitOK        // every client converged (plan: could be planned)
+	ExitFailed = contract.ExitFailed    // a failure a person or the store must fix: retry with backoff
+	ExitUsage  = contract.ExitUsage     // bad flags, environment or client documents: nothing was tried, never retry
+	ExitRetry  = contract.ExitTransient // only transient failures (Pocket ID away until --timeout): run again
 )
 
 // Environment variables the command reads.
@@ -144,29 +145,45 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if baseURL == "" {
 		return configErr(fmt.Errorf("%s is not set", EnvURL))
 	}
-	key, err := apiKey(env.Getenv)
+	// What the pod spec says (flags, env, documents) is checked before what the mounted
+	// Secrets hold: the first can never succeed on a retry (exit 2), the second is fixed in the
+	// store and read again by the next pod (exit 1).
+	keyFile, err := apiKeySource(env.Getenv)
 	if err != nil {
 		return configErr(err)
 	}
-	var caPEM []byte
 	if *caFile == "" {
 		*caFile = env.Getenv(EnvCAFile)
-	}
-	if *caFile != "" {
-		if caPEM, err = os.ReadFile(*caFile); err != nil {
-			return configErr(fmt.Errorf("CA file: %w", err))
-		}
 	}
 	docs, err := LoadFiles(files)
 	if err != nil {
 		return configErr(err)
+	}
+	if _, err := pocketid.ParseBaseURL(baseURL); err != nil {
+		return configErr(err)
+	}
+	contentErr := func(err error) int {
+		log.Error("unusable mounted file", "status", "failed", "cause", CauseMountedFile, "retryable", false, "error", err.Error())
+		return ExitFailed
+	}
+	key := env.Getenv(EnvAPIKey)
+	if keyFile != "" {
+		if key, err = ReadSecretFile(keyFile); err != nil {
+			return contentErr(fmt.Errorf("%s: %w", EnvAPIKeyFile, err))
+		}
+	}
+	var caPEM []byte
+	if *caFile != "" {
+		if caPEM, err = os.ReadFile(*caFile); err != nil {
+			return contentErr(fmt.Errorf("CA file: %w", err))
+		}
 	}
 	api, err := pocketid.New(pocketid.Options{
 		BaseURL: baseURL, APIKey: key, CAPEM: caPEM, Retry: env.Retry, Sleep: env.Sleep, Now: env.Now,
 		Logger: log,
 	})
 	if err != nil {
-		return configErr(err)
+		return contentErr(err)
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -219,22 +236,17 @@ func (f durationFlag) Set(s string) error {
 	return fmt.Errorf("%q is not a duration: write e.g. 90s, 5m or 1h", s)
 }
 
-func apiKey(getenv func(string) string) (string, error) {
+// apiKeySource checks that exactly one of POCKETID_API_KEY and POCKETID_API_KEY_FILE is set and
+// returns the file ("" when the key is in the environment).
+func apiKeySource(getenv func(string) string) (string, error) {
 	key, file := getenv(EnvAPIKey), getenv(EnvAPIKeyFile)
 	switch {
 	case key != "" && file != "":
 		return "", fmt.Errorf("set %s or %s, not both", EnvAPIKey, EnvAPIKeyFile)
-	case key != "":
-		return key, nil
-	case file != "":
-		k, err := ReadSecretFile(file)
-		if err != nil {
-			return "", fmt.Errorf("%s: %w", EnvAPIKeyFile, err)
-		}
-		return k, nil
-	default:
+	case key == "" && file == "":
 		return "", fmt.Errorf("set %s or %s", EnvAPIKey, EnvAPIKeyFile)
 	}
+	return file, nil
 }
 
 func isTerminal(w io.Writer) bool {

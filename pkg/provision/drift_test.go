@@ -2,6 +2,7 @@ package provision
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/endsys/pocketid-oidc/pkg/pocketid/pocketidtest"
@@ -39,42 +40,63 @@ func TestDriftInEveryManagedField(t *testing.T) {
 		{"restriction lifted", func(c *pocketidtest.ClientState) { c.IsGroupRestricted = false; c.Groups = nil }, []string{"allowedGroups", "isGroupRestricted"}},
 		{"restricted to another group", func(c *pocketidtest.ClientState) { c.Groups = []string{"admins"} }, []string{"allowedGroups"}},
 		{"restricted to nobody", func(c *pocketidtest.ClientState) { c.Groups = nil }, []string{"allowedGroups"}},
+		{"allowed on another group too", func(c *pocketidtest.ClientState) { c.Groups = []string{"family", "admins"} }, []string{"allowedGroups"}},
 		{"everything", func(c *pocketidtest.ClientState) {
 			*c = pocketidtest.ClientState{ID: "immich", Name: "x", IsPublic: true, PkceEnabled: true}
 		}, []string{"allowedGroups", "name", "callbackURLs", "logoutCallbackURLs", "launchURL", "isPublic", "isGroupRestricted"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			e := newTestEnv(t, pocketidtest.Options{})
-			e.srv.AddGroup("family")
-			e.srv.AddGroup("admins")
-			e.secretFile("immich", secretA)
-			docs := e.docs(immichYAML)
-			e.mustConverge(docs)
-
-			st := converged()
-			tc.drift(&st)
-			e.srv.PutClient(st)
-			e.srv.ResetCounters()
-			res := e.mustConverge(docs)
-			if got := res.Clients[0].Outcome; got != Updated {
-				t.Fatalf("outcome %s, want updated", got)
-			}
-			var fields []string
-			for _, ch := range res.Clients[0].Changes {
-				fields = append(fields, ch.Field)
-			}
-			if !equalLists(fields, tc.fields) {
-				t.Errorf("changed fields %v, want %v", fields, tc.fields)
-			}
-			c := e.client("immich")
-			if !equalState(c, converged()) {
-				t.Errorf("after repair\n got %+v\nwant %+v", c, converged())
-			}
-			e.assertSecret("immich", secretA)
-			e.assertNoop(docs)
-		})
+		// Alone, the client is read with a GET; listed (a run of several documents), the run's
+		// client listing and the group's member list must see the same drift.
+		for _, mode := range []string{"alone", "listed"} {
+			t.Run(tc.name+"/"+mode, func(t *testing.T) { testDrift(t, mode == "listed", tc.drift, tc.fields) })
+		}
 	}
 }
+
+func testDrift(t *testing.T, listed bool, drift func(*pocketidtest.ClientState), wantFields []string) {
+	t.Helper()
+	e := newTestEnv(t, pocketidtest.Options{})
+	e.srv.AddGroup("family")
+	e.srv.AddGroup("admins")
+	e.secretFile("immich", secretA)
+	yaml := immichYAML
+	if listed {
+		e.secretFile("paperless", secretB)
+		yaml += "---\n" + paperlessYAML
+	}
+	docs := e.docs(yaml)
+	e.mustConverge(docs)
+
+	st := converged()
+	drift(&st)
+	e.srv.PutClient(st)
+	e.srv.ResetCounters()
+	res := e.mustConverge(docs)
+	if got := res.Clients[0].Outcome; got != Updated {
+		t.Fatalf("outcome %s, want updated", got)
+	}
+	var fields []string
+	for _, ch := range res.Clients[0].Changes {
+		fields = append(fields, ch.Field)
+	}
+	if !equalLists(fields, wantFields) {
+		t.Errorf("changed fields %v, want %v", fields, wantFields)
+	}
+	if listed && res.Clients[1].Outcome != Unchanged {
+		t.Errorf("paperless: %s, want unchanged", res.Clients[1].Outcome)
+	}
+	c := e.client("immich")
+	if !equalState(c, converged()) {
+		t.Errorf("after repair\n got %+v\nwant %+v", c, converged())
+	}
+	e.assertSecret("immich", secretA)
+	e.assertNoop(docs)
+}
+
+// paperlessYAML is a second client restricted to the same group as immichYAML: with it a run
+// has enough documents to list clients.
+var paperlessYAML = strings.NewReplacer("id: immich", "id: paperless", "$DIR/immich", "$DIR/paperless",
+	"name: Immich", "name: Paperless", "photos.example.com", "docs.example.com").Replace(immichYAML)
 
 func TestUnmanagedFieldsSurviveUpdate(t *testing.T) {
 	e := newTestEnv(t, pocketidtest.Options{})

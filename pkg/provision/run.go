@@ -53,10 +53,15 @@ func Run(ctx context.Context, docs []Document, opts Options) (Result, error) {
 		r.readSecret = ReadSecretFile
 	}
 	res := Result{Plan: opts.Plan}
-	if err := r.api.WaitHealthy(ctx); err != nil {
-		return res, err
+	// The version is the run's first request and proves Pocket ID up; only when it is not is
+	// /healthz polled (with backoff, up to the deadline) before asking again.
+	v, err := r.api.ProbeVersion(ctx)
+	if pocketid.IsTransient(err) && ctx.Err() == nil {
+		if err := r.api.WaitHealthy(ctx); err != nil {
+			return res, err
+		}
+		v, err = r.api.ServerVersion(ctx)
 	}
-	v, err := r.api.ServerVersion(ctx)
 	if err != nil {
 		return res, fmt.Errorf("reading the Pocket ID version: %w", err)
 	}
@@ -70,6 +75,7 @@ func Run(ctx context.Context, docs []Document, opts Options) (Result, error) {
 	}
 	r.log.Info("pocket id ready", attrs...)
 	r.loadAppConfig(ctx, docs)
+	r.loadSnapshot(ctx, docs)
 
 	unreachable := error(nil)
 	for _, d := range docs {
@@ -139,4 +145,7 @@ type reconciler struct {
 	// requirements; appConfigErr when that read failed.
 	appConfig    map[string]string
 	appConfigErr error
+
+	// snap is the run's client listing (see snapshot).
+	snap *snapshot
 }

@@ -11,7 +11,9 @@
 // were kept), pkceEnabled stored as isPublic || pkceEnabled, secrets stored
 // as a SHA-256 hash plus a 4-character prefix with the value answered only once, the 20-secret
 // cap, no secrets for public clients, no secret expiring in the past, the token endpoint's
-// client_credentials grant (basic and post), pagination (limit max 100, a page past the end
+// client_credentials grant (basic and post), the list of clients answering allowedUserGroupsCount
+// where GET answers allowedUserGroups, GET of one group naming the clients it is allowed on
+// (allowedOidcClients), pagination (limit max 100, a page past the end
 // clamped), the rate limiter, on by default as in Pocket ID (100/s, burst 300; 429
 // rate_limited with Retry-After; Options.DisableRateLimiting turns it off), and older releases
 // through Options.Version: before 2.14 the singular /secret route (one secret, replaced), no

@@ -2,6 +2,7 @@ package pocketidtest
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -31,6 +32,40 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) {
 func (s *Server) groupJSON(g *group) map[string]any {
 	users := 0
 	return map[string]any{"id": g.ID, "friendlyName": g.FriendlyName, "name": g.Name, "customClaims": []any{}, "userCount": users, "ldapId": nil, "createdAt": g.CreatedAt.UTC().Format(time.RFC3339Nano)}
+}
+
+// getGroup is GET /api/user-groups/{id}: the group with its custom claims, its users (the fake
+// has none) and the clients it is allowed on, as OIDC client metadata, in client id order.
+func (s *Server) getGroup(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	g := s.groups[id]
+	var body map[string]any
+	if g != nil {
+		body = s.groupJSON(g)
+		delete(body, "userCount")
+		body["users"] = []any{}
+		var ids []string
+		for cid, c := range s.clients {
+			if slices.Contains(c.Groups, g.ID) {
+				ids = append(ids, cid)
+			}
+		}
+		sort.Strings(ids)
+		allowed := []any{}
+		for _, cid := range ids {
+			c := s.clients[cid]
+			allowed = append(allowed, map[string]any{"id": c.ID, "name": c.Name, "description": c.Description,
+				"hasLogo": c.HasLogo, "hasDarkLogo": c.HasDarkLogo, "launchURL": c.LaunchURL,
+				"requiresReauthentication": c.RequiresReauthentication, "clientType": "standard"})
+		}
+		body["allowedOidcClients"] = allowed
+	}
+	s.mu.Unlock()
+	if g == nil {
+		s.notFound(w, "User group")
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {

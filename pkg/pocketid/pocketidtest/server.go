@@ -267,6 +267,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.listGroups(w, r)
 	case len(seg) == 1 && seg[0] == "user-groups" && m == http.MethodPost:
 		s.createGroup(w, r)
+	case len(seg) == 2 && seg[0] == "user-groups" && m == http.MethodGet:
+		s.getGroup(w, seg[1])
 	case len(seg) == 2 && seg[0] == "oidc" && seg[1] == "clients" && m == http.MethodGet:
 		s.listClients(w, r)
 	case len(seg) == 2 && seg[0] == "oidc" && seg[1] == "clients" && m == http.MethodPost:
