@@ -28,8 +28,8 @@ func (r *rendering) checkClaims() {
 			clientIDs[s.Client.ID] = in
 		}
 		if in.present() {
-			namespaces := []string{in.api.Namespace}
-			if in.provNS != in.api.Namespace && !in.public() {
+			namespaces := []string{appNamespaceOf(in)}
+			if in.provNS != namespaces[0] && !in.public() {
 				namespaces = append(namespaces, in.provNS)
 			}
 			for _, ns := range namespaces {

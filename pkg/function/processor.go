@@ -58,6 +58,8 @@ func (r *rendering) process() {
 	for _, in := range r.integrations {
 		r.resolve(in)
 	}
+	r.checkSubstitutions()
+	r.placeApps()
 	r.checkClaims()
 	r.checkGatewayClaims()
 	if r.failed {
@@ -65,6 +67,7 @@ func (r *rendering) process() {
 	}
 	releases := r.wire()
 	desired := r.render()
+	r.checkSecretOwners(desired)
 	if r.failed {
 		return
 	}
@@ -98,6 +101,7 @@ type integration struct {
 	provider v1alpha1.ProviderSpec
 	resolved *preset.Resolved
 	provNS   string // provisioning namespace
+	appNS    string // where the app's pods run: its HelmRelease's targetNamespace, else the integration's (target.go)
 	ok       bool
 }
 
@@ -116,6 +120,9 @@ func (r *rendering) reconcile(releases map[int]*yaml.RNode, desired []desiredObj
 			inv.Consumed[objKey(in.obj)] = true
 		}
 		inv.Scopes = append(inv.Scopes, Scope{Integration: in.api.Name, Namespace: in.api.Namespace, ProvisioningNamespace: in.provNS})
+		if ns := appNamespaceOf(in); ns != in.api.Namespace {
+			inv.Scopes = append(inv.Scopes, Scope{Integration: in.api.Name, Namespace: ns, ProvisioningNamespace: in.provNS})
+		}
 	}
 	for _, d := range desired {
 		inv.Objects = append(inv.Objects, Object{Node: d.node, File: d.path})

@@ -67,12 +67,15 @@ func (r *rendering) renderSecrets(d *desiredSet, in *integration, file string) {
 		ClientID:    s.Client.ID,
 		Templates:   templates,
 	}
+	// What the pods reference goes where they run (target.go); the seed only fills the store.
+	app := client
+	app.Namespace = appNamespaceOf(in)
 	if in.present() && !in.public() {
-		d.add(in, file, secrets.ExternalSecret(client))
+		d.add(in, file, secrets.ExternalSecret(app))
 		if s.Secret.Generate {
 			d.add(in, file, secrets.Seed(client)...)
 		}
-		if in.provNS != in.api.Namespace {
+		if in.provNS != app.Namespace {
 			// The Job cannot mount a Secret of another namespace: a second copy for it,
 			// without the app's rendered keys.
 			central := client
@@ -81,7 +84,7 @@ func (r *rendering) renderSecrets(d *desiredSet, in *integration, file string) {
 		}
 	}
 	if in.present() && in.resolved != nil {
-		d.add(in, file, secrets.Generated(in.api.Name, in.api.Namespace, in.api.GeneratedSecretName(), in.resolved.Wiring.Generated)...)
+		d.add(in, file, secrets.Generated(in.api.Name, app.Namespace, in.api.GeneratedSecretName(), in.resolved.Wiring.Generated)...)
 	}
 }
 

@@ -43,7 +43,7 @@ func (r *rendering) resolve(in *integration) {
 
 	if in.present() {
 		s := &in.api.Spec
-		res, rerrs := p.Resolve(preset.Input{
+		input := preset.Input{
 			Issuer:              in.provider.Issuer,
 			AppURL:              s.URL,
 			ClientID:            s.Client.ID,
@@ -53,13 +53,14 @@ func (r *rendering) resolve(in *integration) {
 			GeneratedSecretName: in.api.GeneratedSecretName(),
 			Env:                 s.Env,
 			CallbackURLs:        s.Client.CallbackURLs,
-		})
+		}
+		res, rerrs := p.Resolve(input)
 		if len(rerrs) > 0 {
 			r.report(in.obj, rerrs, fn.Error)
 			return
 		}
 		in.resolved = res
-		if errs := resolvedErrors(s, res); len(errs) > 0 {
+		if errs := append(resolvedErrors(s, res), templatePlaceholderErrs(p, input, res)...); len(errs) > 0 {
 			r.report(in.obj, errs, fn.Error)
 			return
 		}
