@@ -24,8 +24,8 @@ var inScope = map[string]preset.Delivery{
 	"homebox": "env", "bookstack": "env", "headscale": "env", "komodo": "env", "photoprism": "env",
 	"grist": "env", "minio": "env", "pgadmin": "json", "immich": "file",
 	"audiobookshelf": "client-only", "jellyfin": "client-only", "kavita": "client-only",
-	"memos": "client-only", "harbor": "client-only", "nextcloud": "client-only",
-	"gitea": "client-only", "forgejo": "client-only",
+	"memos": "client-only", "harbor": "json", "nextcloud": "client-only",
+	"gitea": "chart", "forgejo": "chart",
 }
 
 func TestDefaultCatalog(t *testing.T) {
@@ -140,6 +140,9 @@ func TestCatalogWalk(t *testing.T) {
 			}
 			for key, text := range r.Wiring.SecretTemplates {
 				secretRefs += strings.Count(text, "{{ .clientSecret | toJson }}")
+				if text == "{{ .clientSecret }}" { // a secretKeys entry holding the secret itself
+					secretRefs++
+				}
 				if strings.Contains(text, "POCKETIDOIDCSECRETSENTINEL") {
 					t.Errorf("template %s leaks the sentinel", key)
 				}
@@ -204,6 +207,17 @@ func TestSecretTemplatesParseAfterESO(t *testing.T) {
 				})
 				if err != nil {
 					t.Fatal(err)
+				}
+				if v, ok := p.SecretKeys[key]; ok {
+					// A plain key: exactly the secret or the client id, nothing around it.
+					want, known := map[string]string{"{{ .ClientSecret }}": sampleSecret, "{{ .ClientID }}": name + "-client"}[v]
+					if !known {
+						t.Fatalf("secretKeys[%s] = %q: no expectation for it here", key, v)
+					}
+					if string(out) != want {
+						t.Errorf("%s: ESO renders %q, want %q", key, out, want)
+					}
+					return
 				}
 				var doc any
 				switch formats[key] {

@@ -73,7 +73,9 @@ func (c *Catalog) Markdown() ([]byte, error) {
 	w("Delivery: **env** plain env vars; **json** the secret sits inside a structured env value, rendered\n")
 	w("into the app Secret and referenced; **file** a config file in the app Secret, mounted;\n")
 	w("**client-only** the app is configured in its UI or CLI: the client is registered and the secret\n")
-	w("delivered to the app Secret, and the manual step is reported as an info result.\n\n")
+	w("delivered to the app Secret, and the manual step is reported as an info result; **chart** the\n")
+	w("app's official Helm chart configures it from values the integration merges into the HelmRelease\n")
+	w("(the secret only by reference to the app Secret); with another chart the notes say the manual step.\n\n")
 	w("**Immich has no OAuth environment variables.** Its OAuth settings come from the admin UI or from\n")
 	w("a config file; the `immich` preset uses the config file, and a config file makes Immich's OAuth\n")
 	w("settings (indeed all its system settings) read-only in the admin UI, and replaces every system\n")
@@ -133,11 +135,22 @@ func (c *Catalog) Markdown() ([]byte, error) {
 		}
 		for _, chart := range sortedKeys(r.Wiring.Charts) {
 			ch := r.Wiring.Charts[chart]
-			w("\nChart `%s`: env at `%s`", chart, ch.EnvPath)
-			if len(ch.Values) > 0 {
-				w("; values %s (the chart mounts the file itself)", cell(flatValues("", ch.Values)))
+			var parts []string
+			if ch.EnvPath != "" {
+				form := map[bool]string{false: "env", true: "env list"}[ch.EnvList]
+				parts = append(parts, fmt.Sprintf("%s at `%s`", form, ch.EnvPath))
 			}
-			w(".\n")
+			if len(ch.Values) > 0 {
+				v := "values " + cell(flatValues("", ch.Values))
+				if len(r.Wiring.Files) > 0 {
+					v += " (the chart mounts the file itself)"
+				}
+				parts = append(parts, v)
+			}
+			for _, path := range sortedKeys(ch.ListKeys) {
+				parts = append(parts, fmt.Sprintf("items of `%s` merged into the HelmRelease's by `%s`", path, ch.ListKeys[path]))
+			}
+			w("\nChart `%s`: %s.\n", chart, strings.Join(parts, "; "))
 		}
 		writeEvidence(w, p)
 		if len(r.Wiring.Warnings) > 0 {
@@ -193,6 +206,12 @@ func flatValues(prefix string, m map[string]any) string {
 		if sub, ok := v.(map[string]any); ok {
 			parts = append(parts, flatValues(prefix+k+".", sub))
 			continue
+		}
+		if list, ok := v.([]any); ok {
+			if b, err := marshalJSON(list); err == nil {
+				parts = append(parts, fmt.Sprintf("`%s%s: %s`", prefix, k, b))
+				continue
+			}
 		}
 		parts = append(parts, fmt.Sprintf("`%s%s: %v`", prefix, k, v))
 	}
