@@ -41,6 +41,10 @@ func (r *rendering) reportPresetCaveats(in *integration) {
 		if !ok {
 			text = "Pocket ID must meet requirement " + req + " or %s rejects the login"
 		}
-		r.results = append(r.results, r.result(in.obj, presetPathField, fmt.Sprintf(text, app), fn.Info))
+		msg := fmt.Sprintf(text, app)
+		if u := res.Requires.Unless; u != nil {
+			msg += fmt.Sprintf("; or make %s accept an unverified email with spec.env %s: %q", app, u.Env, u.Value)
+		}
+		r.results = append(r.results, r.result(in.obj, presetPathField, msg, fn.Info))
 	}
 }

@@ -33,6 +33,15 @@ func TestPresetCaveats(t *testing.T) {
 			spec: ", preset: immich",
 			want: []string{"warning: OIDCIntegration media/vw: spec.preset: Immich's config file replaces ALL its system settings"},
 		},
+		"grist, which can be told to accept unverified emails": {
+			spec: ", preset: grist",
+			want: []string{strings.Replace(emailsVerified, "Vaultwarden", "Grist", 1) +
+				`; or make Grist accept an unverified email with spec.env GRIST_OIDC_SP_IGNORE_EMAIL_VERIFIED: "true"`},
+			requirements: []string{v1alpha1.RequirementEmailsVerified},
+		},
+		"grist told so: nothing required": {
+			spec: `, preset: grist, env: {GRIST_OIDC_SP_IGNORE_EMAIL_VERIFIED: "true"}`,
+		},
 		"an absent client: nothing to meet": {
 			spec: ", preset: vaultwarden, client: {state: absent}",
 		},

@@ -29,8 +29,13 @@ func writeProvenance(w func(string, ...any), p *Preset) {
 		}
 		w("; %s\n", e.reference(u.Evidence))
 	}
-	if p.Requires.EmailsVerified {
-		w("- Requires on Pocket ID: emails marked verified (`EMAILS_VERIFIED=true`); while `email_verified` is false the app refuses some or all logins (see the notes)\n")
+	if r := p.Requires; r.EmailsVerified {
+		w("- Requires on Pocket ID: emails marked verified (`EMAILS_VERIFIED=true`); while `email_verified` is false the app refuses some or all logins. " +
+			"The function reports it as an info result, and the OIDCClient document carries it (`spec.requirements: [emailsVerified]`) for the provisioner to check (a warning; `--strict` fails)")
+		if u := r.Unless; u != nil {
+			w(". Not required when `spec.env` sets `%s: %q`, with which the app accepts an unverified email; %s", u.Env, u.Value, p.Evidence.reference(u.Evidence))
+		}
+		w("\n")
 	}
 }
 

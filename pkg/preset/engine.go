@@ -164,7 +164,7 @@ func (p *Preset) resolve(in Input) (*Resolved, field.ErrorList) {
 	}
 
 	vars := p.Vars(in)
-	r := &Resolved{DisplayName: p.DisplayName, PKCE: p.PKCE, Requires: p.Requires}
+	r := &Resolved{DisplayName: p.DisplayName, PKCE: p.PKCE, Requires: p.Requires.For(in.Env)}
 
 	urls := func(what string, tpls []string) []string {
 		var out []string

@@ -171,6 +171,7 @@ func (p *Preset) EvidenceGaps() []string {
 		gap("evidence.minVersion is set without minVersion")
 	}
 	gaps = append(gaps, p.publicURLGaps(setKeys)...)
+	gaps = append(gaps, p.requiresGaps()...)
 	sort.Strings(gaps)
 	return gaps
 }

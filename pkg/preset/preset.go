@@ -145,6 +145,9 @@ type Requires struct {
 	// EmailsVerified: the app refuses users whose email_verified claim is false, so Pocket ID
 	// must mark emails verified (its EMAILS_VERIFIED setting).
 	EmailsVerified bool `json:"emailsVerified,omitempty"`
+	// Unless is the app's own setting that makes it accept what Pocket ID sends
+	// (requires.go): set in spec.env, the requirement is neither reported nor checked.
+	Unless *Waiver `json:"unless,omitempty"`
 }
 
 // SecretValue is an env var whose value is structured data serialized in Format.
