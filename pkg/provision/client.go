@@ -109,6 +109,10 @@ func (c *clientRun) run(ctx context.Context) (Outcome, error) {
 		if n := len(v); n < 16 {
 			return Failed, withCause(CauseSecretFile, fmt.Errorf("spec.secret.file: the client secret in %s has %d characters; Pocket ID needs at least 16", c.spec.Secret.File, n))
 		}
+		if i := strings.IndexFunc(v, func(r rune) bool { return r < 0x20 || r > 0x7e }); i >= 0 {
+			// Named by position only: the character itself is part of the secret.
+			return Failed, withCause(CauseSecretFile, fmt.Errorf("spec.secret.file: the client secret in %s has a character Pocket ID refuses at byte %d: only printable ASCII (0x20 to 0x7E) is accepted", c.spec.Secret.File, i+1))
+		}
 		value = v
 	} else if c.spec.Secret != nil {
 		c.r.log.Warn("public client: spec.secret ignored", "client", c.spec.ID)

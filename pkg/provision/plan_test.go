@@ -22,7 +22,7 @@ func TestPlan(t *testing.T) {
 	st.CallbackURLs = []string{"https://photos.example.com/auth/login"}
 	st.Groups = []string{"admins"}
 	e.srv.PutClient(st)
-	e.seedSecret("immich", "zzzz-old-secret-value-00000000", e.clock.Now().Add(-time.Hour))
+	e.seedSecret("immich", "zzzz-old-secret-value-9876543210", e.clock.Now().Add(-time.Hour))
 	e.srv.PutClient(pocketidtest.ClientState{ID: "old", Name: "Old"})
 
 	docs := e.docs(strings.Replace(immichYAML, "file: $DIR/immich", "file: $DIR/immich\n    rotationOverlap: 0s", 1) + `

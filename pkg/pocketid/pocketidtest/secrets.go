@@ -3,6 +3,7 @@ package pocketidtest
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -79,6 +80,11 @@ func (s *Server) lockSecretTarget(w http.ResponseWriter, id, value string) (*cli
 		s.validationError(w, []fieldError{{"secret", "min", "secret must be at least 16 characters"}})
 		return nil, "", false
 	}
+	if value != "" && s.atLeast(2, 14) && strings.IndexFunc(value, notPrintASCII) >= 0 {
+		// binding:"printascii" on the v2.14 create DTO: a space to a tilde, nothing else.
+		s.validationError(w, []fieldError{{"secret", "printascii", "secret must contain only printable ASCII characters"}})
+		return nil, "", false
+	}
 	s.mu.Lock()
 	c := s.clients[id]
 	if c == nil {
@@ -96,6 +102,8 @@ func (s *Server) lockSecretTarget(w http.ResponseWriter, id, value string) (*cli
 	}
 	return c, value, true
 }
+
+func notPrintASCII(r rune) bool { return r < 0x20 || r > 0x7e }
 
 // newSecret stores only what Pocket ID stores: a hash and a 4-character clear prefix.
 func (s *Server) newSecret(value string) *secret {
