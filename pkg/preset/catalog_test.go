@@ -24,7 +24,7 @@ var inScope = map[string]preset.Delivery{
 	"homebox": "env", "bookstack": "env", "headscale": "env", "komodo": "env", "photoprism": "env",
 	"grist": "env", "minio": "env", "pgadmin": "json", "immich": "file",
 	"audiobookshelf": "client-only", "jellyfin": "client-only", "kavita": "client-only",
-	"memos": "client-only", "harbor": "json", "nextcloud": "client-only",
+	"memos": "client-only", "harbor": "json", "nextcloud": "chart",
 	"gitea": "chart", "forgejo": "chart",
 }
 
