@@ -59,7 +59,7 @@ func (b envBlock) set(env []preset.EnvVar, claimed func(string) bool) ([]string,
 			if i := mapIndex(cur, e.Name); i >= 0 {
 				if !claimed(e.Name) {
 					// The key node stays where it is (mapSet replaces the value only), comments and all.
-					taken = append(taken, takenEntry{name: e.Name, path: p.Child(e.Name),
+					taken = append(taken, takenEntry{name: e.Name, path: p.Child(e.Name), env: e,
 						block: &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: []*yaml.Node{cur.Content[i], cur.Content[i+1]}}})
 				}
 				if cur.Content[i+1].Kind == yaml.MappingNode && v.Kind == yaml.ScalarNode {
@@ -76,7 +76,7 @@ func (b envBlock) set(env []preset.EnvVar, claimed func(string) bool) ([]string,
 			item := envListItem(e)
 			if i := listIndex(cur, e.Name); i >= 0 {
 				if !claimed(e.Name) {
-					taken = append(taken, takenEntry{name: e.Name, path: p.Index(i),
+					taken = append(taken, takenEntry{name: e.Name, path: p.Index(i), env: e,
 						block: &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq, Content: []*yaml.Node{cur.Content[i]}}})
 				}
 				cur.Content[i] = item

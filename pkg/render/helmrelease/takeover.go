@@ -7,14 +7,18 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/endsys/pocketid-oidc/pkg/preset"
 )
 
 // takenEntry is a user's env entry that ours replaced: its name, its path into the
-// HelmRelease and a one-entry env block of the form it stood in, holding the original nodes.
+// HelmRelease, a one-entry env block of the form it stood in, holding the original nodes, and
+// our entry that replaced it.
 type takenEntry struct {
 	name  string
 	path  *field.Path
 	block *yaml.Node
+	env   preset.EnvVar
 }
 
 // takeOver records in next the user's entries that ours replace, so that letting go of a name
@@ -37,16 +41,66 @@ func takeOver(rel *release, prev record, next *record, taken []takenEntry, specE
 			return nil, field.InternalError(t.path, err)
 		}
 		replaced[t.name] = strings.TrimSuffix(text, "\n")
-		detail := fmt.Sprintf("set in the HelmRelease and replaced by the integration's value; set spec.env.%s in the OIDCIntegration to choose the value explicitly", t.name)
-		if slices.Contains(specEnv, t.name) {
-			detail = fmt.Sprintf("set in the HelmRelease and replaced by spec.env.%s of the OIDCIntegration; the HelmRelease's entry comes back when the integration no longer sets it", t.name)
+		if detail := takeOverDetail(t, slices.Contains(specEnv, t.name)); detail != "" {
+			warns = append(warns, Warning{Release: rel.id, Field: t.path.String(), Detail: detail})
 		}
-		warns = append(warns, Warning{Release: rel.id, Field: t.path.String(), Detail: detail})
 	}
 	if len(replaced) > 0 {
 		next.Replaced = replaced
 	}
 	return warns, nil
+}
+
+// takeOverDetail is the warning about one taken entry, "" when the user's entry already said
+// what ours says (nothing changes for the app). Where ours is a secret reference, the hint
+// points at the store, never at spec.env, which would only move a literal secret elsewhere.
+func takeOverDetail(t takenEntry, fromSpecEnv bool) string {
+	value, ref := entryValue(t.block, t.name)
+	switch {
+	case t.env.SecretKeyRef == nil && ref == nil && value != nil && *value == t.env.Value,
+		t.env.SecretKeyRef != nil && ref != nil && *ref == *t.env.SecretKeyRef:
+		return ""
+	case fromSpecEnv:
+		return fmt.Sprintf("set in the HelmRelease and replaced by spec.env.%s of the OIDCIntegration; the HelmRelease's entry comes back when the integration no longer sets it", t.name)
+	case t.env.SecretKeyRef != nil:
+		source := "which the integration fills from the secret store (spec.secret)"
+		if t.env.SecretKeyRef.Key != preset.SecretKeyClientSecret {
+			source = "which the integration generates"
+		}
+		detail := fmt.Sprintf("set in the HelmRelease and replaced by a reference to key %s of Secret %s, %s: remove the entry from the HelmRelease", t.env.SecretKeyRef.Key, t.env.SecretKeyRef.Name, source)
+		if value != nil {
+			detail += "; it held a literal, so the secret is in plain text in git: rotate it"
+		}
+		return detail
+	}
+	return fmt.Sprintf("set in the HelmRelease and replaced by the integration's value; set spec.env.%s in the OIDCIntegration to choose the value explicitly", t.name)
+}
+
+// entryValue reads a user's env entry as it stood: a literal value (NAME: x, NAME: {value: x},
+// {name: NAME, value: x}) or a secretKeyRef (valueFrom.secretKeyRef); neither for any other
+// form (configMapKeyRef, fieldRef, ...).
+func entryValue(block *yaml.Node, name string) (*string, *preset.SecretKeyRef) {
+	var n *yaml.Node
+	switch {
+	case isMap(block):
+		n = mapGet(block, name)
+	case block.Kind == yaml.SequenceNode && len(block.Content) == 1:
+		n = block.Content[0]
+	}
+	if n == nil {
+		return nil, nil
+	}
+	n = resolveAliases(n)
+	if n.Kind == yaml.ScalarNode && n.Tag != yaml.NodeTagNull {
+		return &n.Value, nil
+	}
+	if v := mapGet(n, "value"); v != nil && v.Kind == yaml.ScalarNode {
+		return &v.Value, nil
+	}
+	if r := mapGet(mapGet(n, "valueFrom"), "secretKeyRef"); isMap(r) {
+		return nil, &preset.SecretKeyRef{Name: str(mapGet(r, "name")), Key: str(mapGet(r, "key"))}
+	}
+	return nil, nil
 }
 
 // resolveAliases copies n with every alias replaced by a copy of what it names, so the text

@@ -66,7 +66,7 @@ env:
 		}, {
 			Release: "media/vaultwarden",
 			Field:   "spec.values.controllers.main.containers.main.env.SSO_CLIENT_SECRET",
-			Detail:  "set in the HelmRelease and replaced by the integration's value; set spec.env.SSO_CLIENT_SECRET in the OIDCIntegration to choose the value explicitly",
+			Detail:  "set in the HelmRelease and replaced by a reference to key client-secret of Secret vaultwarden-oidc, which the integration fills from the secret store (spec.secret): remove the entry from the HelmRelease",
 		}},
 		rendered: []string{
 			`oidc.endsys.cloud/managed-env: '{"vaultwarden":{"envPath":["controllers","main","containers","main","env"],"env":["DOMAIN","SSO_CLIENT_SECRET","SSO_ENABLED"],"replaced":{"DOMAIN":"# the public URL\nDOMAIN: \"https://vault.\u0024{SECRET_DOMAIN}\" # keep in sync with the route","SSO_CLIENT_SECRET":"SSO_CLIENT_SECRET:\n  valueFrom:\n    secretKeyRef: {name: my-own, key: secret}"}}}'`,
@@ -350,5 +350,74 @@ controllers: {main: {containers: {main: {env: {DOMAIN: *domain}}}}}
 	back, _ := applyWarn(t, Filter{Integration: "app"}, out)
 	if !strings.Contains(back, "{DOMAIN: 'https://old.example.com'}") {
 		t.Fatalf("not restored:\n%s", back)
+	}
+}
+
+// TestTakeOverWarnings: a user's entry that already says what ours says is taken over without
+// a word (and still restored later); a secret reference of ours points at the store, never at
+// spec.env, whatever the user's entry held.
+func TestTakeOverWarnings(t *testing.T) {
+	const field = "spec.values.controllers.main.containers.main.env"
+	for _, tc := range []struct {
+		name, env string
+		wiring    preset.Wiring
+		specEnv   []string
+		want      []Warning
+	}{{
+		name:   "identical literal, map form",
+		env:    "env:\n  DOMAIN: https://vault.example.com\n  SSO_ENABLED: \"true\"\n",
+		wiring: vaultwardenWiring,
+	}, {
+		name:   "identical literal, {value: x} and list forms",
+		env:    "env:\n  - {name: DOMAIN, value: https://vault.example.com}\n  - name: SSO_ENABLED\n    value: \"true\"\n",
+		wiring: vaultwardenWiring,
+	}, {
+		name:   "identical literal through an alias",
+		env:    "x: &d https://vault.example.com\nenv:\n  DOMAIN: *d\n",
+		wiring: vaultwardenWiring,
+	}, {
+		name:   "identical secret reference",
+		env:    "env:\n  SSO_CLIENT_SECRET:\n    valueFrom:\n      secretKeyRef: {name: vaultwarden-oidc, key: client-secret}\n",
+		wiring: vaultwardenWiring,
+	}, {
+		name:   "identical value set through spec.env",
+		env:    "env:\n  DOMAIN: https://vault.example.com\n",
+		wiring: vaultwardenWiring, specEnv: []string{"DOMAIN"},
+	}, {
+		name:   "another literal",
+		env:    "env:\n  DOMAIN: https://old.example.com\n",
+		wiring: vaultwardenWiring,
+		want: []Warning{{Release: "media/vaultwarden", Field: field + ".DOMAIN",
+			Detail: "set in the HelmRelease and replaced by the integration's value; set spec.env.DOMAIN in the OIDCIntegration to choose the value explicitly"}},
+	}, {
+		name:   "a literal secret replaced by our reference",
+		env:    "env:\n  SSO_CLIENT_SECRET: hunter2\n",
+		wiring: vaultwardenWiring,
+		want: []Warning{{Release: "media/vaultwarden", Field: field + ".SSO_CLIENT_SECRET",
+			Detail: "set in the HelmRelease and replaced by a reference to key client-secret of Secret vaultwarden-oidc, which the integration fills from the secret store (spec.secret): remove the entry from the HelmRelease; it held a literal, so the secret is in plain text in git: rotate it"}},
+	}, {
+		name: "a literal replaced by our generated value",
+		env:  "env:\n  - {name: OIDC_CLIENT_CRYPTO_KEY, value: hunter2}\n",
+		wiring: preset.Wiring{Env: []preset.EnvVar{{Name: "OIDC_CLIENT_CRYPTO_KEY",
+			SecretKeyRef: &preset.SecretKeyRef{Name: "freshrss-oidc-generated", Key: "OIDC_CLIENT_CRYPTO_KEY"}}}},
+		want: []Warning{{Release: "media/vaultwarden", Field: field + "[0]",
+			Detail: "set in the HelmRelease and replaced by a reference to key OIDC_CLIENT_CRYPTO_KEY of Secret freshrss-oidc-generated, which the integration generates: remove the entry from the HelmRelease; it held a literal, so the secret is in plain text in git: rotate it"}},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := normalize(t, hrYAML("name: vaultwarden\nnamespace: media\n", appTemplate(mainContainer(tc.env))))
+			rendered, warns := applyWarn(t, Filter{Integration: "vaultwarden", Wiring: tc.wiring, SpecEnv: tc.specEnv}, in)
+			if !slices.Equal(warns, tc.want) {
+				t.Errorf("warnings\n got %q\nwant %q", warns, tc.want)
+			}
+			for _, w := range warns {
+				if strings.Contains(w.String(), "hunter2") || strings.Contains(w.String(), "old.example.com") {
+					t.Errorf("warning quotes the user's value: %s", w)
+				}
+			}
+			// Taken over all the same: letting go restores the user's entry.
+			if !strings.Contains(rendered, `"replaced":{`) {
+				t.Errorf("the user's entry is not recorded for restoring:\n%s", rendered)
+			}
+		})
 	}
 }
