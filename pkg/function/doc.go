@@ -12,7 +12,7 @@
 //	requirements.go  the preset's requirements on Pocket ID (info) and warnings, on spec.preset
 //	claims.go     integrations claiming one client id, one Secret or one container
 //	wire.go       apply each integration's wiring to a copy of its HelmRelease
-//	render.go     render each integration's objects (shared.go: a namespace's shared objects)
+//	render.go     render each integration's objects; none is shared by two integrations
 //	gateway.go    the gateway login: its SecurityPolicy and the claims on HTTPRoutes
 //	inventory.go  the Inventory kio.Filter: upsert, prune, consume, kpt paths
 //	results.go    every problem as a result naming the object and field
@@ -41,14 +41,17 @@
 //     them (keeping the orchestrator's config.kubernetes.io/*, internal.config.kubernetes.io/*
 //     and kustomize id annotations), never adds a copy. An object of the same identity that we
 //     did not render is an error, not overwritten.
+//   - Ownership: every rendered object carries the integration label of the one integration it
+//     belongs to (the API key ExternalSecret and the reconcile CronJob too, one per
+//     integration), so rendering apps one per run or all together gives the same objects.
 //   - Pruning: an input object with our managed-by label that is not rendered again is removed
 //     when its integration label names an integration of this run (in the app or provisioning
-//     namespace), or, for the shared objects (API key ExternalSecret, CronJob, no integration
-//     label), when its namespace is a provisioning namespace of this run. Only the kinds we
-//     render are ever pruned.
+//     namespace), or, for an object without one (the per-namespace API key ExternalSecret and
+//     CronJob of v0.1.0), when its namespace is a provisioning namespace of this run. Only the
+//     kinds we render are ever pruned.
 //   - kpt: when any item has a path annotation, new objects get
-//     internal.config.kubernetes.io/path <dir of the integration>/<name>-oidc.yaml (shared
-//     objects: <dir>/pocketid-oidc.yaml) and the next free index of that file; the legacy
+//     internal.config.kubernetes.io/path <dir of the integration>/<name>-oidc.yaml and the
+//     next free index of that file; the legacy
 //     config.kubernetes.io/path too when the input uses it. kustomize items carry none, and then
 //     neither do ours.
 //   - Errors: every problem is a result naming the object and field (Run also prints it on

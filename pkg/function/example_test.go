@@ -12,7 +12,8 @@ import (
 var hash = regexp.MustCompile(`-[0-9a-f]{10}$`)
 
 // Process renders a ResourceList in memory: the integration is consumed, its HelmRelease wired,
-// and the client secret's ExternalSecret and the provisioning ConfigMap and Job added.
+// and the client secret's ExternalSecret and the provisioning objects (API key ExternalSecret,
+// ConfigMap, Job, reconcile CronJob), all the integration's own, added.
 func ExampleProcess() {
 	rl, _ := fn.ParseResourceList([]byte(`apiVersion: config.kubernetes.io/v1
 kind: ResourceList
@@ -47,9 +48,10 @@ functionConfig:
 	fmt.Println("wired:", hr.GetAnnotation("oidc.endsys.cloud/managed-env") != "")
 	// Output:
 	// ok: true <nil>
+	// CronJob food/mealie-oidc-reconcile
 	// Job food/mealie-oidc-<hash>
 	// ExternalSecret food/mealie-oidc
-	// ExternalSecret food/pocketid-oidc-api-key
+	// ExternalSecret food/mealie-oidc-api-key
 	// HelmRelease food/mealie
 	// ConfigMap food/mealie-oidc-<hash>
 	// wired: true

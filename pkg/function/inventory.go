@@ -22,9 +22,9 @@ import (
 //     file.
 //   - Prune: an input object with our managed-by label, of a kind we render, that is not
 //     rendered again is removed when its integration label names an integration of Scopes (in
-//     its app or provisioning namespace), or, for a shared object (no integration label), when
-//     its namespace is a provisioning namespace of Scopes. Everything else stays: it belongs to
-//     another render.
+//     its app or provisioning namespace), or, for an object without one (what v0.1.0 shared per
+//     namespace: the API key ExternalSecret and the CronJob), when its namespace is a
+//     provisioning namespace of Scopes. Everything else stays: it belongs to another render.
 //   - Consume: the input items whose identity is in Consumed (the integrations) are removed.
 //
 // The Filter changes none of the input nodes, only the rendered ones.

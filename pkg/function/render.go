@@ -1,8 +1,9 @@
 package function
 
 // Rendering the objects every integration needs: its client secret's ExternalSecrets, the
-// preset's generated values, and its provisioning ConfigMap and Job (shared.go: the objects a
-// provisioning namespace shares).
+// preset's generated values, and its provisioning objects (API key ExternalSecret, ConfigMap,
+// Job, reconcile CronJob). Nothing is shared between integrations: any split of the apps into
+// render units renders the same objects.
 
 import (
 	"fmt"
@@ -18,7 +19,7 @@ import (
 	"github.com/endsys/pocketid-oidc/pkg/render/secrets"
 )
 
-// desiredObject is one rendered object and the integration it belongs to (nil: shared).
+// desiredObject is one rendered object and the integration it belongs to.
 type desiredObject struct {
 	key   string
 	node  *yaml.RNode
@@ -26,27 +27,19 @@ type desiredObject struct {
 	path  string // kpt file for a new object
 }
 
-// render builds every object the integrations need, in a deterministic order.
+// render builds every object the integrations need, in a deterministic order. Each object
+// belongs to one integration and is the same whichever other integrations the run renders.
 func (r *rendering) render() []desiredObject {
 	d := &desiredSet{r: r, index: map[string]int{}}
-	shared := newSharedObjects()
 	for _, in := range r.integrations {
 		if !in.ok {
 			continue
 		}
 		file := r.fileFor(in.obj, in.api.Name+"-oidc.yaml")
-		apiKey := v1alpha1.KeyRef{Name: secrets.APIKeySecretName, Key: v1alpha1.DefaultAPIKeySecretKey}
-		if ref := in.provider.APIKey.SecretRef; ref != nil {
-			apiKey = *ref
-		}
 		r.renderSecrets(d, in, file)
 		r.renderGateway(d, in, file)
-		pc, ok := r.renderProvisioning(d, in, file, apiKey)
-		if ok {
-			r.share(d, shared, in, pc, apiKey)
-		}
+		r.renderProvisioning(d, in, file)
 	}
-	r.renderCronJobs(d, shared)
 	return d.out
 }
 
@@ -88,9 +81,14 @@ func (r *rendering) renderSecrets(d *desiredSet, in *integration, file string) {
 	}
 }
 
-// renderProvisioning adds the ConfigMap and Job that provision the integration's client. It
-// reports false when the resolved client is invalid.
-func (r *rendering) renderProvisioning(d *desiredSet, in *integration, file string, apiKey v1alpha1.KeyRef) (provisioning.Client, bool) {
+// renderProvisioning adds what provisions the integration's client: the API key
+// ExternalSecret (when the key comes from the store), the ConfigMap and Job, and the reconcile
+// CronJob unless its schedule is never.
+func (r *rendering) renderProvisioning(d *desiredSet, in *integration, file string) {
+	apiKey := v1alpha1.KeyRef{Name: provisioning.APIKeySecretName(in.api.Name), Key: v1alpha1.DefaultAPIKeySecretKey}
+	if ref := in.provider.APIKey.SecretRef; ref != nil {
+		apiKey = *ref
+	}
 	pc := provisioning.Client{
 		Integration:  in.api.Name,
 		Namespace:    in.provNS,
@@ -105,15 +103,25 @@ func (r *rendering) renderProvisioning(d *desiredSet, in *integration, file stri
 	}
 	if errs := v1alpha1.ValidateOIDCClient(pc.Document, v1alpha1.Rendered); len(errs) > 0 {
 		r.report(in.obj, prefixErrs(errs, "the resolved OIDCClient: "), fn.Error)
-		return pc, false
+		return
+	}
+	if k := in.provider.APIKey.RemoteKey; k != "" {
+		d.add(in, file, secrets.APIKey(in.api.Name, apiKey.Name, in.provNS, *in.provider.SecretStoreRef, k))
 	}
 	nodes, err := provisioning.Render(pc)
 	if err != nil {
 		r.report(in.obj, field.ErrorList{field.InternalError(field.NewPath("spec"), err)}, fn.Error)
-		return pc, false
+		return
 	}
 	d.add(in, file, nodes...)
-	return pc, true
+	if schedule := provisioning.Schedule(in.provider.ReconcileSchedule, in.api.Namespace, in.api.Name); schedule != "" {
+		cj, err := provisioning.CronJob(pc, schedule)
+		if err != nil {
+			r.report(in.obj, field.ErrorList{field.InternalError(field.NewPath("spec"), err)}, fn.Error)
+			return
+		}
+		d.add(in, file, cj)
+	}
 }
 
 // desiredSet collects the rendered objects: each identity once, never one that is in the input

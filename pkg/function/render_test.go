@@ -17,34 +17,38 @@ func TestRender(t *testing.T) {
 		objects []string // Kind namespace/name (hash replaced), in render order
 		errors  []string
 	}{
-		"a confidential client: its ExternalSecret, then provisioning, then the shared API key": {
+		"a confidential client: its ExternalSecret, then provisioning: its API key, ConfigMap, Job and CronJob": {
 			items:   integrationItem("app-a", `, helmRelease: {name: app, strategy: none}`),
-			objects: []string{"ExternalSecret media/app-a-oidc", "ConfigMap media/app-a-oidc-<hash>", "Job media/app-a-oidc-<hash>", "ExternalSecret media/pocketid-oidc-api-key"},
+			objects: []string{"ExternalSecret media/app-a-oidc", "ExternalSecret media/app-a-oidc-api-key", "ConfigMap media/app-a-oidc-<hash>", "Job media/app-a-oidc-<hash>", "CronJob media/app-a-oidc-reconcile"},
 		},
 		"generate adds the seed": {
 			items:   integrationItem("app-a", `, helmRelease: {name: app, strategy: none}, secret: {generate: true}`),
-			objects: []string{"ExternalSecret media/app-a-oidc", "Password media/app-a-oidc-seed", "ExternalSecret media/app-a-oidc-seed", "PushSecret media/app-a-oidc-seed", "ConfigMap media/app-a-oidc-<hash>", "Job media/app-a-oidc-<hash>", "ExternalSecret media/pocketid-oidc-api-key"},
+			objects: []string{"ExternalSecret media/app-a-oidc", "Password media/app-a-oidc-seed", "ExternalSecret media/app-a-oidc-seed", "PushSecret media/app-a-oidc-seed", "ExternalSecret media/app-a-oidc-api-key", "ConfigMap media/app-a-oidc-<hash>", "Job media/app-a-oidc-<hash>", "CronJob media/app-a-oidc-reconcile"},
 		},
-		"a public client has no secret; the API key is rendered once per namespace": {
+		"a public client has no secret; each integration has its own API key and CronJob": {
 			items: integrationItem("app-a", `, helmRelease: {name: app, strategy: none}, client: {public: true}`) +
 				integrationItem("app-b", `, helmRelease: {name: app, strategy: none}, client: {public: true}`),
-			objects: []string{"ConfigMap media/app-a-oidc-<hash>", "Job media/app-a-oidc-<hash>", "ExternalSecret media/pocketid-oidc-api-key",
-				"ConfigMap media/app-b-oidc-<hash>", "Job media/app-b-oidc-<hash>"},
+			objects: []string{"ExternalSecret media/app-a-oidc-api-key", "ConfigMap media/app-a-oidc-<hash>", "Job media/app-a-oidc-<hash>", "CronJob media/app-a-oidc-reconcile",
+				"ExternalSecret media/app-b-oidc-api-key", "ConfigMap media/app-b-oidc-<hash>", "Job media/app-b-oidc-<hash>", "CronJob media/app-b-oidc-reconcile"},
+		},
+		"reconcileSchedule never renders no CronJob; an existing API key Secret no ExternalSecret": {
+			items:   integrationItem("app-a", `, helmRelease: {name: app, strategy: none}, client: {public: true}, provider: {reconcileSchedule: never, apiKey: {secretRef: {name: admin}}}`),
+			objects: []string{"ConfigMap media/app-a-oidc-<hash>", "Job media/app-a-oidc-<hash>"},
 		},
 		"an object of the input that is not ours is never replaced": {
 			items: integrationItem("app-a", `, helmRelease: {name: app, strategy: none}, client: {public: true}`) + `- apiVersion: external-secrets.io/v1
   kind: ExternalSecret
-  metadata: {name: pocketid-oidc-api-key, namespace: media}
+  metadata: {name: app-a-oidc-api-key, namespace: media}
 `,
-			objects: []string{"ConfigMap media/app-a-oidc-<hash>", "Job media/app-a-oidc-<hash>"},
-			errors:  []string{`error: PocketIDProvider pocket-id: metadata.name: Invalid value: "pocket-id": would replace ExternalSecret media/pocketid-oidc-api-key, which is in the input and not managed by pocketid-oidc: rename one of them`},
+			objects: []string{"ConfigMap media/app-a-oidc-<hash>", "Job media/app-a-oidc-<hash>", "CronJob media/app-a-oidc-reconcile"},
+			errors:  []string{`error: OIDCIntegration media/app-a: metadata.name: Invalid value: "app-a": would replace ExternalSecret media/app-a-oidc-api-key, which is in the input and not managed by pocketid-oidc: rename one of them`},
 		},
 		"two integrations rendering one object": {
 			items: integrationItem("app-a", `, helmRelease: {name: app, strategy: none}, secret: {generate: true}`) +
 				integrationItem("app-b", `, helmRelease: {name: app, strategy: none}, secret: {name: app-a-oidc-seed}`),
 			objects: []string{"ExternalSecret media/app-a-oidc", "Password media/app-a-oidc-seed", "ExternalSecret media/app-a-oidc-seed", "PushSecret media/app-a-oidc-seed",
-				"ConfigMap media/app-a-oidc-<hash>", "Job media/app-a-oidc-<hash>", "ExternalSecret media/pocketid-oidc-api-key",
-				"ConfigMap media/app-b-oidc-<hash>", "Job media/app-b-oidc-<hash>"},
+				"ExternalSecret media/app-a-oidc-api-key", "ConfigMap media/app-a-oidc-<hash>", "Job media/app-a-oidc-<hash>", "CronJob media/app-a-oidc-reconcile",
+				"ExternalSecret media/app-b-oidc-api-key", "ConfigMap media/app-b-oidc-<hash>", "Job media/app-b-oidc-<hash>", "CronJob media/app-b-oidc-reconcile"},
 			errors: []string{`error: OIDCIntegration media/app-b: metadata.name: Invalid value: "app-b": renders ExternalSecret media/app-a-oidc-seed, which OIDCIntegration media/app-a renders too`},
 		},
 	}

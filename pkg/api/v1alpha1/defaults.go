@@ -61,6 +61,9 @@ func MergeProvider(base, override *ProviderSpec) ProviderSpec {
 	if o.JobTTLSecondsAfterFinished != nil {
 		out.JobTTLSecondsAfterFinished = o.JobTTLSecondsAfterFinished
 	}
+	if o.RestartOnSecretChange != nil {
+		out.RestartOnSecretChange = o.RestartOnSecretChange
+	}
 	return out
 }
 
@@ -91,6 +94,13 @@ func SetProviderDefaults(p *ProviderSpec, image string) {
 	}
 	if p.Image == "" {
 		p.Image = image
+	}
+	if p.ReconcileSchedule == "" {
+		p.ReconcileSchedule = DefaultReconcileSchedule
+	}
+	if p.RestartOnSecretChange == nil {
+		t := true
+		p.RestartOnSecretChange = &t
 	}
 }
 

@@ -36,6 +36,8 @@ caConfigMapRef:
   name: ca
 image: ghcr.io/endsys/pocketid-oidc:v0.1.0
 issuer: https://auth.example.com
+reconcileSchedule: H * * * *
+restartOnSecretChange: true
 secretStoreRef:
   kind: ClusterSecretStore
   name: bw
@@ -44,7 +46,7 @@ secretStoreRef:
 		{
 			name:     "override wins field by field, structs as a whole",
 			base:     `{issuer: https://auth.example.com, apiURL: http://pocket-id:1411, secretStoreRef: {name: bw}, apiKey: {remoteKey: key}, namespace: pocket-id}`,
-			override: `{apiKey: {secretRef: {name: admin, key: token}}, image: my/image:1, reconcileSchedule: "@daily", jobTTLSecondsAfterFinished: 60}`,
+			override: `{apiKey: {secretRef: {name: admin, key: token}}, image: my/image:1, reconcileSchedule: "@daily", jobTTLSecondsAfterFinished: 60, restartOnSecretChange: false}`,
 			want: `apiKey:
   secretRef:
     key: token
@@ -55,6 +57,7 @@ issuer: https://auth.example.com
 jobTTLSecondsAfterFinished: 60
 namespace: pocket-id
 reconcileSchedule: '@daily'
+restartOnSecretChange: false
 secretStoreRef:
   kind: ClusterSecretStore
   name: bw
@@ -68,6 +71,8 @@ secretStoreRef:
 apiURL: https://auth.${SECRET_DOMAIN}
 image: ghcr.io/endsys/pocketid-oidc:v0.1.0
 issuer: https://auth.${SECRET_DOMAIN}
+reconcileSchedule: H * * * *
+restartOnSecretChange: true
 secretStoreRef:
   kind: SecretStore
   name: bw

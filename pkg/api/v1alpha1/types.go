@@ -78,10 +78,20 @@ type ProviderSpec struct {
 	// +optional
 	Image string `json:"image,omitempty"`
 
-	// ReconcileSchedule, when set, adds a CronJob (cron syntax) that re-runs provisioning over
-	// every client of this provider: drift repair and finishing secret rotations.
+	// ReconcileSchedule is when each integration's reconcile CronJob re-runs provisioning of its
+	// client: drift repair, a secret rotated in the store, finishing rotations, retrying a
+	// failed run. Five cron fields (the minute may be H: a minute from a hash of the
+	// integration's namespace and name) or an @ descriptor; "never" renders no CronJob.
+	// Default: "H * * * *", hourly.
 	// +optional
 	ReconcileSchedule string `json:"reconcileSchedule,omitempty"`
+
+	// RestartOnSecretChange annotates the app's workload for stakater Reloader
+	// (secret.reloader.stakater.com/reload: <app Secret>), so the app restarts when its
+	// client secret changes. Without Reloader in the cluster the annotation does nothing.
+	// Default: true.
+	// +optional
+	RestartOnSecretChange *bool `json:"restartOnSecretChange,omitempty"`
 
 	// CAConfigMapRef names a ConfigMap key holding a PEM bundle of a private CA that signed
 	// APIURL's certificate. TLS is always verified.

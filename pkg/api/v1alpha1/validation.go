@@ -127,9 +127,7 @@ func ValidateProvider(p *ProviderSpec, fld *field.Path) field.ErrorList {
 	if t := p.JobTTLSecondsAfterFinished; t != nil && *t < 0 {
 		errs = append(errs, field.Invalid(fld.Child("jobTTLSecondsAfterFinished"), *t, "must not be negative"))
 	}
-	if s := p.ReconcileSchedule; s != "" && !HasPlaceholder(s) && len(strings.Fields(s)) != 5 && !strings.HasPrefix(s, "@") {
-		errs = append(errs, field.Invalid(fld.Child("reconcileSchedule"), s, "must be a cron schedule with five fields, like \"17 */6 * * *\""))
-	}
+	errs = append(errs, ValidateReconcileSchedule(p.ReconcileSchedule, fld.Child("reconcileSchedule"))...)
 	return errs
 }
 

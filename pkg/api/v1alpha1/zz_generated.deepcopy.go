@@ -326,6 +326,11 @@ func (in *ProviderSpec) DeepCopyInto(out *ProviderSpec) {
 		*out = new(APIKeySource)
 		(*in).DeepCopyInto(*out)
 	}
+	if in.RestartOnSecretChange != nil {
+		in, out := &in.RestartOnSecretChange, &out.RestartOnSecretChange
+		*out = new(bool)
+		**out = **in
+	}
 	if in.CAConfigMapRef != nil {
 		in, out := &in.CAConfigMapRef, &out.CAConfigMapRef
 		*out = new(KeyRef)

@@ -26,7 +26,7 @@ func ExampleRender() {
 		Document:     doc,
 		SecretName:   in.Spec.Secret.Name,
 		Provider:     v1alpha1.ProviderSpec{APIURL: "http://pocket-id.pocket-id.svc:1411", Image: "ghcr.io/endsys/pocketid-oidc:v0.1.0"},
-		APIKeySecret: v1alpha1.KeyRef{Name: "pocketid-oidc-api-key", Key: "api-key"},
+		APIKeySecret: v1alpha1.KeyRef{Name: "mealie-oidc-api-key", Key: "api-key"},
 	})
 	if err != nil {
 		panic(err)
@@ -37,8 +37,8 @@ func ExampleRender() {
 	data := objs[0].GetDataMap()["mealie.yaml"]
 	fmt.Print(data)
 	// Output:
-	// ConfigMap home mealie-oidc-cb4cb84b8e
-	// Job home mealie-oidc-cb4cb84b8e
+	// ConfigMap home mealie-oidc-e4c5206609
+	// Job home mealie-oidc-e4c5206609
 	// apiVersion: oidc.endsys.cloud/v1alpha1
 	// kind: OIDCClient
 	// metadata:

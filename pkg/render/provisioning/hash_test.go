@@ -19,7 +19,7 @@ func client() Client {
 		},
 		SecretName:   "mealie-oidc",
 		Provider:     v1alpha1.ProviderSpec{APIURL: "http://pocket-id.pocket-id.svc:1411", Image: "ghcr.io/endsys/pocketid-oidc:v0.1.0"},
-		APIKeySecret: v1alpha1.KeyRef{Name: "pocketid-oidc-api-key", Key: "api-key"},
+		APIKeySecret: v1alpha1.KeyRef{Name: "mealie-oidc-api-key", Key: "api-key"},
 	}
 }
 

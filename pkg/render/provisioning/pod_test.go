@@ -66,7 +66,7 @@ func TestPodIsRestrictedAndHasNoAPIAccess(t *testing.T) {
 	_, rn := rendered(t, c)
 	var job batchv1.Job
 	decode(t, rn, &job)
-	cjn, err := CronJob(c.Namespace, c.Provider, c.APIKeySecret, []Client{c})
+	cjn, err := CronJob(c, "0 * * * *")
 	if err != nil {
 		t.Fatal(err)
 	}

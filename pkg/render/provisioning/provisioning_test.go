@@ -201,7 +201,7 @@ spec: {url: https://photos.example.com}
 		Document:     NewDocument(DocumentInput{Integration: in}),
 		SecretName:   "immich-oidc",
 		Provider:     p,
-		APIKeySecret: v1alpha1.KeyRef{Name: "pocketid-oidc-api-key", Key: "api-key"},
+		APIKeySecret: v1alpha1.KeyRef{Name: "immich-oidc-api-key", Key: "api-key"},
 	}
 }
 
@@ -287,7 +287,10 @@ func TestRenderPodSecurity(t *testing.T) {
 		{append(append([]string{}, ctr...), "volumeMounts", "[name=client-secret]", "mountPath"), "/etc/pocketid-oidc/secrets/immich-oidc"},
 		{append(append([]string{}, ctr...), "volumeMounts", "[name=ca]", "mountPath"), CADir},
 		{append(append([]string{}, pod...), "volumes", "[name=ca]", "configMap", "items", "[key=bundle.pem]", "path"), "ca.crt"},
-		{[]string{"spec", "backoffLimit"}, "4"},
+		{[]string{"spec", "backoffLimit"}, "10"},
+		{[]string{"spec", "activeDeadlineSeconds"}, "7200"},
+		{[]string{"spec", "podFailurePolicy", "rules", "[action=FailJob]", "onExitCodes", "values", "[=2]"}, "2"},
+		{[]string{"spec", "podFailurePolicy", "rules", "[action=Ignore]", "onPodConditions", "[type=DisruptionTarget]", "status"}, "True"},
 	} {
 		n, err := job.Pipe(yaml.Lookup(c.path...))
 		if err != nil || n == nil {
@@ -300,11 +303,11 @@ func TestRenderPodSecurity(t *testing.T) {
 	}
 	args, _ := job.Pipe(yaml.Lookup(append(append([]string{}, ctr...), "args")...))
 	got, _ := args.String()
-	want := "- provision\n- --client-file\n- /etc/pocketid-oidc/clients\n- --ca-file\n- /etc/pocketid-oidc/ca/ca.crt\n"
+	want := "- provision\n- --client-file\n- /etc/pocketid-oidc/clients\n- --timeout\n- 5m\n- --ca-file\n- /etc/pocketid-oidc/ca/ca.crt\n"
 	if got != want {
 		t.Errorf("args:\n%s\nwant:\n%s", got, want)
 	}
-	for _, noise := range []string{"creationTimestamp", "status", "ttlSecondsAfterFinished"} {
+	for _, noise := range []string{"creationTimestamp", "\nstatus:", "ttlSecondsAfterFinished"} {
 		if s := job.MustString(); strings.Contains(s, noise) {
 			t.Errorf("Job contains %s:\n%s", noise, s)
 		}
@@ -317,41 +320,6 @@ func TestRenderWithoutSecret(t *testing.T) {
 	_, job := render(t, c)
 	if strings.Contains(job.MustString(), "client-secret") {
 		t.Errorf("no secret to mount, but the Job mounts one:\n%s", job.MustString())
-	}
-}
-
-func TestCronJob(t *testing.T) {
-	a := testClient(t)
-	b := testClient(t)
-	b.Integration = "vikunja"
-	b.Document = NewDocument(DocumentInput{Integration: integration(t, `
-metadata: {name: vikunja, namespace: media}
-spec: {url: https://tasks.example.com, client: {id: tasks, public: true}}
-`)})
-	b.SecretName = ""
-	p := a.Provider
-	p.ReconcileSchedule = "17 */6 * * *"
-	cj, err := CronJob("media", p, a.APIKeySecret, []Client{b, a})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := cj.MustString()
-	_, jobA := render(t, a)
-	_, jobB := render(t, b)
-	for _, want := range []string{
-		"name: " + CronJobName, "namespace: media", "schedule: 17 */6 * * *", "concurrencyPolicy: Forbid",
-		"name: " + jobA.GetName(), "name: " + jobB.GetName(),
-		"path: immich-oidc/client-secret", "mountPath: /etc/pocketid-oidc/secrets",
-	} {
-		if !strings.Contains(s, want) {
-			t.Errorf("CronJob lacks %q:\n%s", want, s)
-		}
-	}
-	if strings.Index(s, "key: immich.yaml") > strings.Index(s, "key: tasks.yaml") {
-		t.Error("clients must be sorted by id")
-	}
-	if _, ok := cj.GetLabels()[v1alpha1.LabelIntegration]; ok {
-		t.Error("the shared CronJob must not name one integration")
 	}
 }
 

@@ -16,7 +16,7 @@
 //     each, collected once (CreatedOnce) into <secret>-generated. They are not pushed to the
 //     store: they protect only app-local state that the app can re-create.
 //   - APIKey: the ExternalSecret that pulls the Pocket ID admin API key into the provisioning
-//     namespace, Secret pocketid-oidc-api-key, key api-key.
+//     namespace for one integration: Secret <integration>-oidc-api-key, key api-key.
 //
 // Decisions:
 //   - Objects keep the namespace they are given, also "" (a later kustomize namespace

@@ -136,19 +136,15 @@ func Generated(integration, namespace, secretName string, values []preset.Genera
 	return out
 }
 
-// APIKeySecretName is the Secret (and its ExternalSecret) holding the Pocket ID admin API key
-// in a provisioning namespace when the key comes from the store.
-const APIKeySecretName = "pocketid-oidc-api-key"
-
-// APIKey renders the ExternalSecret that pulls the admin API key into APIKeySecretName (key
-// api-key). It is shared by every integration provisioned in the namespace, so it carries no
-// integration label.
-func APIKey(namespace string, store v1alpha1.SecretStoreRef, remoteKey string) *yaml.RNode {
-	return object(ExternalSecretAPIVersion, "ExternalSecret", APIKeySecretName, namespace, "", map[string]any{
+// APIKey renders the ExternalSecret that pulls the admin API key into the Secret name (key
+// api-key) for one integration's provisioning: each integration has its own, so apps of one
+// namespace rendered by different Kustomizations never share (and prune) one object.
+func APIKey(integration, name, namespace string, store v1alpha1.SecretStoreRef, remoteKey string) *yaml.RNode {
+	return object(ExternalSecretAPIVersion, "ExternalSecret", name, namespace, integration, map[string]any{
 		"refreshInterval": refreshInterval,
 		"secretStoreRef":  storeRef(store),
 		"target": map[string]any{
-			"name":           APIKeySecretName,
+			"name":           name,
 			"creationPolicy": "Owner",
 		},
 		"data": []any{map[string]any{

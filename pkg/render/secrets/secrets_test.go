@@ -192,12 +192,15 @@ func TestGenerated(t *testing.T) {
 }
 
 func TestAPIKey(t *testing.T) {
-	o := APIKey("", v1alpha1.SecretStoreRef{Kind: "SecretStore", Name: "vault"}, "pocket-id-api-key")
+	o := APIKey("immich", "immich-oidc-api-key", "", v1alpha1.SecretStoreRef{Kind: "SecretStore", Name: "vault"}, "pocket-id-api-key")
 	if err := schemaValidator(t, "external-secrets.io_externalsecrets.yaml", "v1")(o); err != nil {
 		t.Error(err)
 	}
-	if _, ok := o.GetLabels()[v1alpha1.LabelIntegration]; ok {
-		t.Error("the shared API key ExternalSecret must not name one integration")
+	if got := o.GetLabels()[v1alpha1.LabelIntegration]; got != "immich" {
+		t.Errorf("integration label %q: the API key ExternalSecret belongs to one integration", got)
+	}
+	if o.GetName() != "immich-oidc-api-key" || !strings.Contains(o.MustString(), "creationPolicy: Owner\n    name: immich-oidc-api-key") {
+		t.Errorf("name or target:\n%s", o.MustString())
 	}
 	if o.GetNamespace() != "" {
 		t.Errorf("namespace %q, want none", o.GetNamespace())
