@@ -2,6 +2,7 @@ package helmrelease
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -123,9 +124,8 @@ func (m *valueMerger) merge(dst, src *yaml.Node, prefix []string) field.ErrorLis
 	return errs
 }
 
-// sameValue reports whether two value nodes read the same.
+// sameValue reports whether two value nodes hold the same data, whatever their YAML style.
 func sameValue(a, b *yaml.Node) bool {
-	as, aerr := yaml.String(a)
-	bs, berr := yaml.String(b)
-	return aerr == nil && berr == nil && as == bs
+	var av, bv any
+	return a.Decode(&av) == nil && b.Decode(&bv) == nil && reflect.DeepEqual(av, bv)
 }
