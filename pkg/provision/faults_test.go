@@ -285,34 +285,39 @@ func TestCrashBetweenCreateAndSecret(t *testing.T) {
 	e.assertNoop(docs)
 }
 
-// TestEveryAnswerLostOnce: every request is applied and its answer lost on the first attempt
-// (the connection drops after Pocket ID handled it), then retried. Creates come back "id taken",
-// secrets are added twice, deletes come back 404: each scenario still converges in one run,
-// with nothing duplicated.
+// TestEveryAnswerLostOnce: every request's first attempt loses its connection, then is
+// retried. With drop-after, Pocket ID applied the request before the connection went: creates
+// come back "id taken", secrets are added twice, deletes come back 404. With drop, the request
+// never arrived. Each scenario still converges in one run, with nothing duplicated.
 func TestEveryAnswerLostOnce(t *testing.T) {
 	for _, sc := range faultScenarios {
-		t.Run(sc.name, func(t *testing.T) {
-			e := newTestEnv(t, pocketidtest.Options{})
-			docs := sc.setup(e)
-			var mu sync.Mutex
-			lose := true
-			e.srv.SetHook(func(int, *http.Request) pocketidtest.Fault {
-				mu.Lock()
-				defer mu.Unlock()
-				lose = !lose
-				if !lose {
-					return pocketidtest.DropAfter
-				}
-				return pocketidtest.NoFault
-			})
-			res := e.mustConverge(docs)
-			e.srv.SetHook(nil)
-			e.settle(sc.settle, docs)
-			sc.check(t, e)
-			if sc.name == "create" && res.Clients[0].Outcome != Created {
-				t.Errorf("outcome %s, want created", res.Clients[0].Outcome)
-			}
-			e.assertNoop(docs)
-		})
+		for _, fault := range []pocketidtest.Fault{pocketidtest.DropAfter, pocketidtest.Drop} {
+			t.Run(sc.name+"/"+fault.String(), func(t *testing.T) { testEveryAnswerLostOnce(t, sc, fault) })
+		}
 	}
+}
+
+func testEveryAnswerLostOnce(t *testing.T, sc faultScenario, fault pocketidtest.Fault) {
+	t.Helper()
+	e := newTestEnv(t, pocketidtest.Options{})
+	docs := sc.setup(e)
+	var mu sync.Mutex
+	lose := true
+	e.srv.SetHook(func(int, *http.Request) pocketidtest.Fault {
+		mu.Lock()
+		defer mu.Unlock()
+		lose = !lose
+		if !lose {
+			return fault
+		}
+		return pocketidtest.NoFault
+	})
+	res := e.mustConverge(docs)
+	e.srv.SetHook(nil)
+	e.settle(sc.settle, docs)
+	sc.check(t, e)
+	if sc.name == "create" && res.Clients[0].Outcome != Created {
+		t.Errorf("outcome %s, want created", res.Clients[0].Outcome)
+	}
+	e.assertNoop(docs)
 }

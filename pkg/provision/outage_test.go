@@ -104,6 +104,66 @@ func TestPocketIDDownForAnHour(t *testing.T) {
 	e.assertNoop(e.docs(immichYAML))
 }
 
+// TestPocketIDDownForAnHourAfterTheCreate: Pocket ID goes down right after a client's create,
+// before its groups and secret, and stays down for an hour. Every run meanwhile (the Job's
+// retries) exits 3 with a structured line naming the cause; the first run after Pocket ID is
+// back finds the client it left restricted to nobody, completes it, and logs the recovery: a
+// "recovered" line naming client and what, and a converged summary counting it.
+func TestPocketIDDownForAnHourAfterTheCreate(t *testing.T) {
+	e := newCmdEnv(t, pocketidtest.Options{})
+	e.srv.AddGroup("family")
+	e.secretFile("immich", secretA)
+	dir := e.clientsDir(map[string]string{"immich": immichYAML})
+	var mu sync.Mutex
+	var back time.Time
+	e.srv.SetHook(func(_ int, r *http.Request) pocketidtest.Fault {
+		mu.Lock()
+		defer mu.Unlock()
+		now := e.clock.Now()
+		if back.IsZero() && r.Method == http.MethodPost && r.URL.Path == "/api/oidc/clients" {
+			back = now.Add(time.Hour)
+			return pocketidtest.NoFault
+		}
+		if !back.IsZero() && now.Before(back) {
+			return pocketidtest.Drop
+		}
+		return pocketidtest.NoFault
+	})
+	runs := 0
+	for ; runs == 0 || e.clock.Now().Before(back); runs++ {
+		code, out := e.mainFor(5*time.Minute, "-f", dir)
+		if code != ExitRetry {
+			t.Fatalf("run %d while down: exit %d, want %d\n%s", runs, code, ExitRetry, out)
+		}
+		failed := lineWith(t, out, "client failed")
+		if failed == nil {
+			failed = lineWith(t, out, "pocket id unusable")
+		}
+		if failed == nil || failed["cause"] != "pocket_id_unavailable" || failed["retryable"] != true {
+			t.Fatalf("run %d: failure line %v\n%s", runs, failed, out)
+		}
+		e.clock.Advance(10 * time.Minute)
+	}
+	if runs < 4 {
+		t.Fatalf("only %d runs during the outage", runs)
+	}
+	if c := e.client("immich"); !c.IsGroupRestricted || len(c.Groups) != 0 || len(c.Secrets) != 0 {
+		t.Fatalf("left by the outage: %+v, want restricted to nobody, no secret", c)
+	}
+	code, out := e.mainFor(5*time.Minute, "-f", dir)
+	rec := lineWith(t, out, "recovered")
+	sum := lineWith(t, out, "summary")
+	if code != ExitOK || rec == nil || rec["client"] != "immich" || !strings.Contains(str(rec["what"]), "interrupted run") ||
+		sum["status"] != "converged" || sum["recovered"] != 1.0 || sum["updated"] != 1.0 {
+		t.Fatalf("run after the outage: exit %d, recovered %v, summary %v\n%s", code, rec, sum, out)
+	}
+	if ids := e.srv.ClientIDs(); len(ids) != 1 {
+		t.Errorf("clients %v, want immich once", ids)
+	}
+	e.assertSecret("immich", secretA)
+	e.assertNoop(e.docs(immichYAML))
+}
+
 // TestPocketIDGoesAwayMidRun: Pocket ID disappears after the first client's create for three
 // minutes. That client fails (transient), the run waits for Pocket ID before the next client
 // instead of failing it too, and the next run completes the first one without duplicates.

@@ -1,8 +1,11 @@
 package provision
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/endsys/pocketid-oidc/pkg/pocketid/pocketidtest"
 )
@@ -58,25 +61,70 @@ func TestGroupCreatedAfterFailedRun(t *testing.T) {
 
 // TestSecretRotatedInTheStore: ESO writes a new value into the mounted Secret; the next run
 // (Job or CronJob) registers it, keeps the old one for the overlap, and a run after that
-// changes nothing.
+// changes nothing. What counts is the app's view, asked at the token endpoint as the app asks
+// it: the new value is accepted right after the run, the old one until the overlap passed.
+// The new value may share its first 4 characters (all Pocket ID lists) with the old one.
 func TestSecretRotatedInTheStore(t *testing.T) {
-	e := newCmdEnv(t, pocketidtest.Options{})
-	e.srv.AddGroup("family")
-	e.secretFile("immich", secretA)
-	dir := e.clientsDir(map[string]string{"immich": immichYAML})
-	if code, out, _ := e.main("-f", dir); code != ExitOK {
-		t.Fatalf("exit %d\n%s", code, out)
+	for _, tc := range []struct{ name, old, new string }{
+		{"another prefix", secretA, secretB},
+		{"the same prefix", appOld, appNew},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newCmdEnv(t, pocketidtest.Options{})
+			e.srv.AddGroup("family")
+			e.secretFile("immich", tc.old)
+			dir := e.clientsDir(map[string]string{"immich": immichYAML})
+			if code, out, _ := e.main("-f", dir); code != ExitOK {
+				t.Fatalf("exit %d\n%s", code, out)
+			}
+			e.clock.Advance(72 * time.Hour)
+			e.secretFile("immich", tc.new)
+			if got := appLogin(t, e.srv, "immich", tc.new); got != http.StatusUnauthorized {
+				t.Fatalf("before the run the new value is answered %d", got)
+			}
+			code, out, _ := e.main("-f", dir)
+			if code != ExitOK || lineWith(t, out, "client done")["outcome"] != "updated" || lineWith(t, out, "rotation overlap running") == nil {
+				t.Fatalf("rotation run: exit %d\n%s", code, out)
+			}
+			if got := appLogin(t, e.srv, "immich", tc.new); got != http.StatusOK {
+				t.Errorf("after the run the new value is answered %d, want 200", got)
+			}
+			if got := appLogin(t, e.srv, "immich", tc.old); got != http.StatusOK {
+				t.Errorf("during the overlap the old value is answered %d, want 200", got)
+			}
+			e.assertSecret("immich", tc.new)
+			e.assertNoop(e.docs(immichYAML))
+
+			e.clock.Advance(DefaultRotationOverlap)
+			if code, out, _ := e.main("-f", dir); code != ExitOK {
+				t.Fatalf("after the overlap: exit %d\n%s", code, out)
+			}
+			if got := appLogin(t, e.srv, "immich", tc.old); got != http.StatusUnauthorized {
+				t.Errorf("after the overlap the old value is answered %d, want 401", got)
+			}
+			if got := appLogin(t, e.srv, "immich", tc.new); got != http.StatusOK {
+				t.Errorf("after the overlap the new value is answered %d, want 200", got)
+			}
+			if n := len(e.client("immich").Secrets); n != 1 {
+				t.Errorf("%d secrets after the overlap, want 1", n)
+			}
+			e.assertNoop(e.docs(immichYAML))
+		})
 	}
-	e.secretFile("immich", secretB)
-	code, out, _ := e.main("-f", dir)
-	if code != ExitOK || lineWith(t, out, "client done")["outcome"] != "updated" || lineWith(t, out, "rotation overlap running") == nil {
-		t.Fatalf("rotation run: exit %d\n%s", code, out)
+}
+
+// appLogin is what the app does with its secret: a client_credentials grant at the token
+// endpoint (client_secret_post, as many apps send it). It returns the status.
+func appLogin(t *testing.T, srv *pocketidtest.Server, id, secret string) int {
+	t.Helper()
+	resp, err := http.PostForm(srv.URL+"/api/oidc/token", url.Values{
+		"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret},
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	e.assertSecret("immich", secretB)
-	if valid, _ := e.srv.HasSecret("immich", secretA); !valid {
-		t.Error("the old secret went before the overlap passed")
-	}
-	e.assertNoop(e.docs(immichYAML))
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 // TestTimeoutNeedsAUnit: "--timeout 5" says what is wrong, not "parse error".
