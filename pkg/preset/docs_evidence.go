@@ -30,8 +30,9 @@ func writeProvenance(w func(string, ...any), p *Preset) {
 		w("; %s\n", e.reference(u.Evidence))
 	}
 	if r := p.Requires; r.EmailsVerified {
-		w("- Requires on Pocket ID: emails marked verified (`EMAILS_VERIFIED=true`); while `email_verified` is false the app refuses some or all logins. " +
-			"The function reports it as an info result, and the OIDCClient document carries it (`spec.requirements: [emailsVerified]`) for the provisioner to check (a warning; `--strict` fails)")
+		w("- Requires on Pocket ID: emails marked verified (`EMAILS_VERIFIED=true`); while `email_verified` is false the app refuses some or all logins (%s). "+
+			"The function reports it as an info result, and the OIDCClient document carries it (`spec.requirements: [emailsVerified]`) for the provisioner to check (a warning; `--strict` fails)",
+			p.Evidence.reference(p.Evidence.Requires))
 		if u := r.Unless; u != nil {
 			w(". Not required when `spec.env` sets `%s: %q`, with which the app accepts an unverified email; %s", u.Env, u.Value, p.Evidence.reference(u.Evidence))
 		}

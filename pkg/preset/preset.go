@@ -110,6 +110,9 @@ type Evidence struct {
 	Callbacks map[string]string `json:"callbacks"`
 	// MinVersion says why MinVersion is what it is; required when MinVersion is set.
 	MinVersion string `json:"minVersion,omitempty"`
+	// Requires says where the app refuses what Preset.Requires guards against (a false
+	// email_verified claim); required when the preset has a requirement.
+	Requires string `json:"requires,omitempty"`
 }
 
 // PublicURLMode is how an app learns its public URL for redirects.

@@ -26,14 +26,25 @@ func (r Requires) For(env map[string]string) Requires {
 	return r
 }
 
-// requiresGaps: a waiver names its setting, the value that waives and where the app reads it,
-// and only waives an existing requirement.
+// requiresGaps: a requirement says where the app refuses a login without it; a waiver names
+// its setting, the value that waives and where the app reads it, and only waives an existing
+// requirement.
 func (p *Preset) requiresGaps() []string {
+	var gaps []string
+	switch ev := strings.TrimSpace(p.Evidence.Requires); {
+	case p.Requires.EmailsVerified && ev == "":
+		gaps = append(gaps, "evidence.requires: say where the app refuses an unverified email")
+	case !p.Requires.EmailsVerified && ev != "":
+		gaps = append(gaps, "evidence.requires is set without a requirement")
+	case ev != "":
+		if _, err := ParseReference(ev); err != nil {
+			gaps = append(gaps, fmt.Sprintf("evidence.requires: %v", err))
+		}
+	}
 	w := p.Requires.Unless
 	if w == nil {
-		return nil
+		return gaps
 	}
-	var gaps []string
 	if !p.Requires.EmailsVerified {
 		gaps = append(gaps, "requires.unless: there is no requirement to waive")
 	}

@@ -12,10 +12,19 @@ const waived = `requires:
   unless: {env: X_IGNORE_EMAIL_VERIFIED, value: "true", evidence: "conf.go ignore_email_verified"}
 `
 
+// requiring is the evidenced preset with body appended and evidence.requires set to ref.
+func requiring(ref, body string) string {
+	s := evidenced + body
+	if ref != "" {
+		s = strings.Replace(s, "  version: v1.0.0\n", "  version: v1.0.0\n  requires: "+ref+"\n", 1)
+	}
+	return s
+}
+
 // TestRequiresWaiver: the app's own setting, set in spec.env to exactly the waiving value,
 // drops the requirement; anything else (another spelling, a placeholder) keeps it.
 func TestRequiresWaiver(t *testing.T) {
-	p, err := preset.Parse([]byte(evidenced + waived))
+	p, err := preset.Parse([]byte(requiring("login.go refuses email_verified false", waived)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,16 +54,22 @@ func TestRequiresWaiver(t *testing.T) {
 	}
 }
 
-func TestRequiresWaiverGaps(t *testing.T) {
-	for name, tc := range map[string]struct{ body, want string }{
-		"no evidence":        {strings.Replace(waived, `, evidence: "conf.go ignore_email_verified"`, "", 1), "requires.unless.evidence: say where the app reads X_IGNORE_EMAIL_VERIFIED"},
-		"nothing to waive":   {strings.Replace(waived, "emailsVerified: true", "emailsVerified: false", 1), "requires.unless: there is no requirement to waive"},
-		"no value":           {strings.Replace(waived, `value: "true"`, `value: ""`, 1), "requires.unless: env and value are required"},
-		"set by the preset":  {strings.Replace(waived, "X_IGNORE_EMAIL_VERIFIED", "A", 1), "requires.unless: the preset sets A itself"},
-		"absolute reference": {strings.Replace(waived, `"conf.go ignore`, `"/conf.go ignore`, 1), "requires.unless.evidence: \"/conf.go\" is not a path inside the repository"},
+// TestRequiresGaps: a requirement is a fact like a key: where the app refuses the login; a
+// waiver names its setting, value and evidence, and waives something.
+func TestRequiresGaps(t *testing.T) {
+	const ref = "login.go refuses email_verified false"
+	for name, tc := range map[string]struct{ ref, body, want string }{
+		"requirement without evidence": {"", "requires: {emailsVerified: true}\n", "evidence.requires: say where the app refuses an unverified email"},
+		"evidence without requirement": {ref, "", "evidence.requires is set without a requirement"},
+		"bad requirement evidence":     {"../login.go x", "requires: {emailsVerified: true}\n", "evidence.requires: \"../login.go\" is not a path inside the repository"},
+		"waiver without evidence":      {ref, strings.Replace(waived, `, evidence: "conf.go ignore_email_verified"`, "", 1), "requires.unless.evidence: say where the app reads X_IGNORE_EMAIL_VERIFIED"},
+		"nothing to waive":             {"", strings.Replace(waived, "emailsVerified: true", "emailsVerified: false", 1), "requires.unless: there is no requirement to waive"},
+		"waiver without value":         {ref, strings.Replace(waived, `value: "true"`, `value: ""`, 1), "requires.unless: env and value are required"},
+		"waiver set by the preset":     {ref, strings.Replace(waived, "X_IGNORE_EMAIL_VERIFIED", "A", 1), "requires.unless: the preset sets A itself"},
+		"bad waiver evidence":          {ref, strings.Replace(waived, `"conf.go ignore`, `"/conf.go ignore`, 1), "requires.unless.evidence: \"/conf.go\" is not a path inside the repository"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			p, err := preset.Parse([]byte(evidenced + tc.body))
+			p, err := preset.Parse([]byte(requiring(tc.ref, tc.body)))
 			if err != nil {
 				t.Fatal(err)
 			}
