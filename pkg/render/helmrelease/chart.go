@@ -35,6 +35,7 @@ func (f Filter) applyChart(rel *release, st state, env []preset.EnvVar, cw prese
 		if err != nil {
 			return record{}, nil, field.ErrorList{field.InternalError(valuesPath, err)}
 		}
+		literalMultiline(src.YNode())
 		m := &valueMerger{rel: rel, st: st, listKeys: cw.ListKeys, owned: map[string]bool{}, next: &next}
 		for _, p := range prev.Values {
 			m.owned[pathKey(p)] = true
@@ -128,4 +129,15 @@ func (m *valueMerger) merge(dst, src *yaml.Node, prefix []string) field.ErrorLis
 func sameValue(a, b *yaml.Node) bool {
 	var av, bv any
 	return a.Decode(&av) == nil && b.Decode(&bv) == nil && reflect.DeepEqual(av, bv)
+}
+
+// literalMultiline gives every multi-line string below n the literal block style, so a script
+// in values (Nextcloud's before-starting hook) reads as written in the user's repository.
+func literalMultiline(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Tag == yaml.NodeTagString && strings.Contains(n.Value, "\n") {
+		n.Style = yaml.LiteralStyle
+	}
+	for _, c := range n.Content {
+		literalMultiline(c)
+	}
 }
