@@ -27,7 +27,7 @@ func (r *rendering) placeApps() {
 		}
 		in.appNS = in.api.Namespace
 		idx, found := r.releases[nsName(in.api.Namespace, in.api.Spec.HelmRelease.Name)]
-		if !found || in.api.Spec.Gateway != nil || !in.present() {
+		if !found || in.api.Spec.Gateway != nil {
 			continue
 		}
 		hr := r.rl.Items[idx]
@@ -35,7 +35,10 @@ func (r *rendering) placeApps() {
 		if target == "" || target == in.api.Namespace {
 			continue
 		}
-		in.appNS = target
+		in.appNS = target // absent too: what an earlier render put there is pruned there
+		if !in.present() {
+			continue
+		}
 		where := fmt.Sprintf("HelmRelease %s installs the app into namespace %q (spec.targetNamespace)", nsName(hr.GetNamespace(), hr.GetName()), target)
 		if in.api.Namespace == "" {
 			r.report(in.obj, field.ErrorList{field.Invalid(field.NewPath("metadata", "namespace"), "",
