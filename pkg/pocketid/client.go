@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -57,7 +58,15 @@ type Client struct {
 
 	mu      sync.Mutex
 	version Version
+	// lostAnswers counts attempts that got no answer (see LostAnswers).
+	lostAnswers atomic.Int64
 }
+
+// LostAnswers counts the attempts, over the client's life, that got no answer (the connection
+// dropped or timed out) and were retried: each may have been applied by Pocket ID without the
+// caller knowing. A caller compares it before and after a call to learn whether that call's
+// effect can have happened twice.
+func (c *Client) LostAnswers() int64 { return c.lostAnswers.Load() }
 
 // New returns a Client for opts.
 func New(opts Options) (*Client, error) {
@@ -204,6 +213,7 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 				return te
 			}
 			lastErr, lost = te, true
+			c.lostAnswers.Add(1)
 		} else {
 			ae := DecodeAPIError(status, header, body)
 			ae.Method, ae.Path, ae.AfterLostAnswer = req.method, req.path, lost

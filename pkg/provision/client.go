@@ -18,6 +18,9 @@ type clientRun struct {
 	// value and prefix are the client secret (from spec.secret.file) and its 4-character clear
 	// part: used in requests, never in a log line, an error or the plan.
 	value, prefix string
+	// fresh: this run created the client and was told so (201): it has no secret but the ones
+	// this run adds.
+	fresh bool
 }
 
 // record notes a change and logs it: one line per action.
@@ -124,10 +127,8 @@ func (c *clientRun) run(ctx context.Context) (Outcome, error) {
 	want := desiredOf(c.spec)
 
 	outcome := Unchanged
-	cur := c.listed(ctx, want, groups)
-	if cur == nil {
-		cur, err = c.r.api.GetClient(ctx, c.spec.ID)
-	}
+	var cur *pocketid.OIDCClient
+	cur, err = c.current(ctx, want, groups)
 	switch {
 	case pocketid.IsNotFound(err):
 		if c.r.plan {
@@ -203,6 +204,7 @@ func (c *clientRun) create(ctx context.Context, want desired, groups []group) (*
 	created, err := c.r.api.CreateClient(ctx, in)
 	if err == nil {
 		c.record(Change{Action: "create", Field: "client", New: c.spec.ID})
+		c.fresh = true
 		return created, true, nil
 	}
 	if !pocketid.HasCode(err, pocketid.CodeClientIDAlreadyExists) && !pre213Conflict(err) {

@@ -216,14 +216,14 @@ func TestFaultsWithinRetryBudgetConvergeInOneRun(t *testing.T) {
 	}
 }
 
-// TestRateLimitedBulkRun: 60 new clients make more requests than Pocket ID's burst allows. The
+// TestRateLimitedBulkRun: 100 new clients make more requests than Pocket ID's burst allows. The
 // run must ride the 429s out (Retry-After) and converge. Sleeping advances the shared clock, so
 // the limiter refills without the test waiting.
 func TestRateLimitedBulkRun(t *testing.T) {
 	e := newTestEnv(t, pocketidtest.Options{RateLimit: &pocketidtest.DefaultRateLimit})
 	e.srv.AddGroup("family")
 	var sb strings.Builder
-	for i := range 60 {
+	for i := range 100 {
 		id := fmt.Sprintf("app-%02d", i)
 		e.secretFile(id, id+"-secret-value-0123456789")
 		fmt.Fprintf(&sb, "---\napiVersion: oidc.endsys.cloud/v1alpha1\nkind: OIDCClient\nspec: {id: %s, callbackURLs: ['https://x.example.com/cb'], allowedGroups: [family], secret: {file: $DIR/%s}}\n", id, id)
@@ -247,7 +247,7 @@ func TestRateLimitedBulkRun(t *testing.T) {
 			t.Errorf("waited %s after a 429 with Retry-After: 1", w)
 		}
 	}
-	for i := range 60 {
+	for i := range 100 {
 		id := fmt.Sprintf("app-%02d", i)
 		e.assertSecret(id, id+"-secret-value-0123456789")
 	}

@@ -3,6 +3,7 @@ package provision
 import (
 	"context"
 	"errors"
+	"net/http"
 
 	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
 	"github.com/endsys/pocketid-oidc/pkg/pocketid"
@@ -22,6 +23,9 @@ type snapshot struct {
 	// members maps a group id to the set of client ids it is allowed on (loaded per group,
 	// when a listed client needs it).
 	members map[string]map[string]bool
+	// complete: every page was read, so a client the listing lacks did not exist when it was
+	// read.
+	complete bool
 }
 
 // loadSnapshot lists clients when the run has enough present documents for the listing to
@@ -48,11 +52,31 @@ func (r *reconciler) loadSnapshot(ctx context.Context, docs []Document) {
 		for i := range list {
 			r.snap.clients[list[i].ID] = &list[i]
 		}
-		if page >= p.TotalPages || len(list) == 0 || p.TotalPages > present {
+		if page >= p.TotalPages || len(list) == 0 {
+			r.snap.complete = true
+			return
+		}
+		if p.TotalPages > present {
 			return
 		}
 	}
 }
+
+// current is the client as the run needs it: proven unchanged by the snapshot, or read alone.
+// A client a complete listing lacks is not found without asking: the create that follows
+// handles one made meanwhile (409) like any concurrent create.
+func (c *clientRun) current(ctx context.Context, want desired, groups []group) (*pocketid.OIDCClient, error) {
+	if cur := c.listed(ctx, want, groups); cur != nil {
+		return cur, nil
+	}
+	if s := c.r.snap; s != nil && s.complete && s.clients[c.spec.ID] == nil {
+		return nil, errNotListed
+	}
+	return c.r.api.GetClient(ctx, c.spec.ID)
+}
+
+// errNotListed is the not-found of a client a complete listing lacks.
+var errNotListed = &pocketid.APIError{StatusCode: http.StatusNotFound, Code: "not_found", Message: "OIDC client not in the listing"}
 
 // listed returns the client as the snapshot proves it, its allowed groups filled in, when it
 // matches the document; nil when it must be read alone.
