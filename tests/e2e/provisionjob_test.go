@@ -83,8 +83,9 @@ func TestRenderedJobsProvision(t *testing.T) {
 		}
 		sources = append(sources, source{rel, substituted(t, rel, sets[rel], vars)})
 	}
-	// The examples render no CronJob (reconcileSchedule): render the golden case that does, with
-	// the binary, as a KRM function. It also provisions several clients in one run.
+	// Every integration renders its reconcile CronJob by default; the golden case sets
+	// reconcileSchedule (H */6, and never on one integration): render it with the binary, as a
+	// KRM function.
 	golden := "pkg/function/testdata/reconcile-schedule"
 	sources = append(sources, source{golden + " (rendered by the binary)", renderGoldenCase(t, bin, filepath.Join(root, filepath.FromSlash(golden)))})
 
@@ -99,10 +100,10 @@ func TestRenderedJobsProvision(t *testing.T) {
 			sawCronJob = sawCronJob || cron
 			t.Run(src.name+"/"+w.key, func(t *testing.T) {
 				p := materialisePod(t, w, src.objs)
-				// The reconcile-schedule case has two integrations in the namespace: the
-				// CronJob provisions several clients in one run.
-				if cron && len(p.docs) < 2 {
-					t.Errorf("the CronJob mounts %d client documents, want the namespace's 2", len(p.docs))
+				// A CronJob belongs to one integration and provisions its client only, even
+				// where its namespace has several (reconcile-schedule, the kpt package).
+				if cron && len(p.docs) != 1 {
+					t.Errorf("the CronJob mounts %d client documents, want its integration's 1", len(p.docs))
 				}
 				p.check(t, bin)
 			})
