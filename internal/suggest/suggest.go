@@ -8,7 +8,7 @@ import (
 
 // Similar returns the candidates close to name, closest first (ties in the candidates' order):
 // equal when case and separators are ignored, one a prefix of the other (paperless,
-// paperless-ngx), or within an edit distance of a third of the name's length (at least 1, at
+// paperless-ngx), or within an edit distance of a quarter of the name's length (at least 1, at
 // most 3). Exact matches are not suggested: the caller only asks for a name it did not find.
 func Similar(name string, candidates []string) []string {
 	n := normalize(name)
@@ -20,7 +20,7 @@ func Similar(name string, candidates []string) []string {
 		dist int
 	}
 	var hits []hit
-	limit := min(max(len(n)/3, 1), 3)
+	limit := min(max(len(n)/4, 1), 3)
 	for _, c := range candidates {
 		if c == name {
 			continue

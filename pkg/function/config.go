@@ -21,18 +21,21 @@ func (r *rendering) readConfig() {
 	case cfg == nil || cfg.IsEmpty():
 	case isKind(cfg, v1alpha1.KindPocketIDProvider):
 		var p v1alpha1.PocketIDProvider
-		if errs := decode(cfg, &p); len(errs) > 0 {
-			r.report(cfg, errs, fn.Error)
+		decodeErrs := decode(cfg, &p)
+		r.report(cfg, decodeErrs, fn.Error)
+		// What decoded is checked too: every problem of the provider in one run.
+		r.report(cfg, v1alpha1.CoveredBy(v1alpha1.ValidateProvider(&p.Spec, field.NewPath("spec")), decodeErrs), fn.Error)
+		if len(decodeErrs) > 0 {
 			// Its settings are unknown: do not also report them missing on every integration.
 			r.configBroken = true
 			return
 		}
-		if errs := v1alpha1.ValidateProvider(&p.Spec, field.NewPath("spec")); len(errs) > 0 {
-			r.report(cfg, errs, fn.Error)
-		}
 		r.providerObj, r.provider = cfg, &p.Spec
 	case isKind(cfg, v1alpha1.KindOIDCIntegration):
 		r.integrations = append(r.integrations, &integration{obj: cfg, item: -1})
+	case kindErrors(cfg.GetAPIVersion(), cfg.GetKind()) != nil:
+		r.report(cfg, kindErrors(cfg.GetAPIVersion(), cfg.GetKind()), fn.Error)
+		r.configBroken = true
 	default:
 		r.report(cfg, field.ErrorList{field.Invalid(field.NewPath("kind"), cfg.GetAPIVersion()+" "+cfg.GetKind(),
 			"the functionConfig must be a "+v1alpha1.APIVersion+" PocketIDProvider or OIDCIntegration")}, fn.Error)
@@ -43,6 +46,10 @@ func (r *rendering) readConfig() {
 // PocketIDProvider when the integration relies on it alone, else on spec.provider.
 func (r *rendering) reportMissing(in *integration, missing []string) {
 	for _, m := range missing {
+		if r.hasErrorAt(in.obj, field.NewPath("spec", "provider", m)) {
+			// Given, but of the wrong type: already reported.
+			continue
+		}
 		msg := "required provider setting"
 		if r.providerObj != nil && in.api.Spec.Provider == nil {
 			// One error however many integrations rely on it.

@@ -129,8 +129,8 @@ spec:
 			config:   errProvider,
 			items:    []string{errRelease, strings.Replace(immichIntegration("immich", ""), "preset: immich", "preset: immitch", 1)},
 			wantKind: "OIDCIntegration", wantName: "immich", wantField: "spec.preset",
-			wantMsg:    `Unsupported value: "immitch": supported values: "actual-budget", `,
-			wantStderr: `error: OIDCIntegration media/immich: spec.preset: Unsupported value: "immitch": supported values: `,
+			wantMsg:    `Unsupported value: "immitch": did you mean immich? supported values: "actual-budget", `,
+			wantStderr: `error: OIDCIntegration media/immich: spec.preset: Unsupported value: "immitch": did you mean immich? supported values: `,
 		},
 		{
 			name:     "invalid client id",

@@ -4,10 +4,10 @@ package function
 // the objects of the kinds we render, and the keys objects are identified by.
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 
 	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
@@ -51,11 +51,8 @@ func (r *rendering) indexItems() {
 				continue
 			}
 			r.integrations = append(r.integrations, &integration{obj: o, item: i, consume: consume})
-		case apiVersion != v1alpha1.APIVersion && groupOf(apiVersion) == v1alpha1.Group &&
-			(kind == v1alpha1.KindOIDCIntegration || kind == v1alpha1.KindPocketIDProvider):
-			// Passing an integration of another version through unrendered would look like
-			// success.
-			r.report(o, field.ErrorList{field.NotSupported(field.NewPath("apiVersion"), apiVersion, []string{v1alpha1.APIVersion})}, fn.Error)
+		case kindErrors(apiVersion, kind) != nil:
+			r.report(o, kindErrors(apiVersion, kind), fn.Error)
 		case kind == "HelmRelease" && groupOf(apiVersion) == "helm.toolkit.fluxcd.io":
 			r.releases[nsName(o.GetNamespace(), o.GetName())] = i
 		case renderedKinds[groupOf(apiVersion)+"/"+kind]:
@@ -89,4 +86,22 @@ func keyOf(apiVersion, kind, namespace, name string) string {
 
 func objKey(o *fn.KubeObject) string {
 	return keyOf(o.GetAPIVersion(), o.GetKind(), o.GetNamespace(), o.GetName())
+}
+
+// releaseHint says what to do about a HelmRelease not found in the integration's namespace
+// (ns): mostly a namespace that kustomize sets at another time than the user expects.
+// kustomize's namespace: sets the resources' namespace before the kustomization's own
+// transformers run, but never a transformer config's (the single-file integration), and a
+// Component's transformers run before the including kustomization's namespace:.
+func (r *rendering) releaseHint(ns, name string) string {
+	others := r.releasesNamed(name)
+	switch {
+	case len(others) == 0:
+		return "set spec.helmRelease.name, or strategy none"
+	case ns == "":
+		return "found " + strings.Join(others, ", ") + ": give the integration the HelmRelease's metadata.namespace; kustomize's namespace: does not set it on an integration given as a transformer config (the single-file form)"
+	case slices.ContainsFunc(others, func(o string) bool { return !strings.Contains(o, "/") }):
+		return "found " + strings.Join(others, ", ") + ": the HelmRelease has no namespace yet when the function runs from a Component, since the including kustomization's namespace: is applied after it; remove metadata.namespace from the integration (namespace: then places both), or write it in the HelmRelease too"
+	}
+	return "found " + strings.Join(others, ", ") + ": set the integration's metadata.namespace to the HelmRelease's"
 }

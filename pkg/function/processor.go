@@ -67,6 +67,7 @@ func (r *rendering) process() {
 	}
 	releases := r.wire()
 	desired := r.render()
+	r.checkLimits(releases, desired)
 	r.checkSecretOwners(desired)
 	if r.failed {
 		return

@@ -14,10 +14,10 @@ import (
 // resolve decodes, merges, defaults, validates and resolves one integration; in.ok says
 // whether it can be rendered.
 func (r *rendering) resolve(in *integration) {
-	if errs := decode(in.obj, &in.api); len(errs) > 0 {
-		r.report(in.obj, errs, fn.Error)
-		return
-	}
+	// What decoded is checked too, so that every problem of the object is reported at once;
+	// the object is not rendered.
+	decodeErrs := decode(in.obj, &in.api)
+	r.report(in.obj, decodeErrs, fn.Error)
 	missing := r.mergeProvider(in)
 	explicitEmptyGroups := in.api.Spec.Client.AllowedGroups != nil && len(in.api.Spec.Client.AllowedGroups) == 0
 	// Before defaulting, which fills secret.remoteKey: a public client that names a client
@@ -25,12 +25,13 @@ func (r *rendering) resolve(in *integration) {
 	errs := publicClientSecretErrs(&in.api.Spec)
 	v1alpha1.SetIntegrationDefaults(&in.api)
 	errs = append(errs, v1alpha1.ValidateIntegration(&in.api)...)
+	errs = v1alpha1.CoveredBy(errs, decodeErrs)
 
 	p := preset.Custom()
-	if name := in.api.Spec.Preset; name != "" {
-		var found bool
-		if p, found = r.catalog.Get(name); !found {
-			errs = append(errs, field.NotSupported(field.NewPath("spec", "preset"), name, r.catalog.Names()))
+	if name := in.api.Spec.Preset; !v1alpha1.HasPlaceholder(name) {
+		var perr *field.Error
+		if p, perr = r.catalog.Lookup(name); perr != nil {
+			errs = append(errs, perr)
 		}
 	}
 	// A missing provider setting is reported above, maybe on the PocketIDProvider: resolving

@@ -3,6 +3,8 @@ package function
 // Results: every problem as a KRM result naming the object and field.
 
 import (
+	"strings"
+
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -58,6 +60,20 @@ func (r *rendering) hasErrorFor(o *fn.KubeObject) bool {
 	for _, res := range r.results {
 		if res.Severity == fn.Error && res.ResourceRef != nil && res.ResourceRef.Kind == o.GetKind() &&
 			res.ResourceRef.Name == o.GetName() && res.ResourceRef.Namespace == o.GetNamespace() {
+			return true
+		}
+	}
+	return false
+}
+
+// hasErrorAt reports whether o has an error result at fld or at a field that contains it.
+func (r *rendering) hasErrorAt(o *fn.KubeObject, fld *field.Path) bool {
+	for _, res := range r.results {
+		if res.Severity != fn.Error || res.Field == nil || res.ResourceRef == nil || res.ResourceRef.Kind != o.GetKind() ||
+			res.ResourceRef.Name != o.GetName() || res.ResourceRef.Namespace != o.GetNamespace() {
+			continue
+		}
+		if p := fld.String(); p == res.Field.Path || strings.HasPrefix(p, res.Field.Path+".") {
 			return true
 		}
 	}

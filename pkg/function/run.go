@@ -20,7 +20,7 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) bool {
 		fmt.Fprintf(stderr, "error: reading the ResourceList: %v\n", err)
 		return false
 	}
-	rl, err := fn.ParseResourceList(in)
+	rl, err := parseInput(in)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return false

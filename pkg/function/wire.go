@@ -38,12 +38,7 @@ func (r *rendering) wire() map[int]*yaml.RNode {
 				if in.api.Namespace == "" {
 					where = "without a namespace"
 				}
-				hint := "set spec.helmRelease.name, or strategy none"
-				if others := r.releasesNamed(hrRef.Name); len(others) > 0 {
-					// Typically a single-file integration under kustomize: namespace: sets the
-					// items' namespace, not the transformer config's.
-					hint = "found " + strings.Join(others, ", ") + ": set the integration's metadata.namespace to the HelmRelease's"
-				}
+				hint := r.releaseHint(in.api.Namespace, hrRef.Name)
 				r.report(in.obj, field.ErrorList{{
 					Type:     field.ErrorTypeNotFound,
 					Field:    "spec.helmRelease.name",

@@ -49,7 +49,12 @@ const (
 // (see TemplateVars).
 type Preset struct {
 	// Name is the slug users write in spec.preset.
-	Name        string `json:"name"`
+	Name string `json:"name"`
+	// Aliases are other names the app is widely known by (Vaultwarden: bitwarden, the server
+	// it reimplements). They are only suggested (spec.preset: bitwarden is an error that says
+	// "did you mean vaultwarden?"), never resolved: the other name may be another app.
+	Aliases []string `json:"aliases,omitempty"`
+
 	DisplayName string `json:"displayName"`
 	// Docs links to the app's own OIDC documentation.
 	Docs string `json:"docs"`
@@ -358,5 +363,5 @@ func (c *Catalog) Lookup(name string) (*Preset, *field.Error) {
 	if p, ok := c.presets[name]; ok {
 		return p, nil
 	}
-	return nil, field.NotSupported(field.NewPath("spec", "preset"), name, c.Names())
+	return nil, c.unknown(name)
 }

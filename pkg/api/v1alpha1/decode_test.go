@@ -1,10 +1,10 @@
 package v1alpha1
 
 import (
-	"k8s.io/apimachinery/pkg/util/validation/field"
-
 	"strings"
 	"testing"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 func TestDecode(t *testing.T) {

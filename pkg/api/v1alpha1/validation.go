@@ -87,7 +87,13 @@ func validateURLField(v string, fld *field.Path) field.ErrorList {
 // ValidateProvider checks the form of the provider fields that are set; whether the required
 // ones are set at all is MissingProviderSettings' job, because they may come from elsewhere
 // (a PocketIDProvider completed by an integration's spec.provider, or the other way round).
+// A value over its size limit is reported alone: its other errors would quote it.
 func ValidateProvider(p *ProviderSpec, fld *field.Path) field.ErrorList {
+	first := validateProviderLimits(p, fld)
+	return append(first, CoveredBy(validateProvider(p, fld), first)...)
+}
+
+func validateProvider(p *ProviderSpec, fld *field.Path) field.ErrorList {
 	if p == nil {
 		return nil
 	}
@@ -148,8 +154,15 @@ func MissingProviderSettings(p *ProviderSpec) []string {
 }
 
 // ValidateIntegration checks one defaulted integration on its own. Rules that need the preset
-// catalog or the other integrations of the run are the function's.
+// catalog or the other integrations of the run are the function's. A refused placeholder or a
+// value over its size limit is reported alone: the field's other errors would repeat it, or
+// quote a huge value.
 func ValidateIntegration(in *OIDCIntegration) field.ErrorList {
+	first := append(validateNoPlaceholders(&in.Spec, field.NewPath("spec")), validateIntegrationLimits(in)...)
+	return append(first, CoveredBy(validateIntegration(in), first)...)
+}
+
+func validateIntegration(in *OIDCIntegration) field.ErrorList {
 	var errs field.ErrorList
 	spec := field.NewPath("spec")
 	s := &in.Spec
