@@ -53,7 +53,7 @@ func TestKustomizeExecPath(t *testing.T) {
 				"apps/media/immich/kustomization.yaml":    "namespace: media\nresources: [helmrelease.yaml, oidc.yaml]\ntransformers: [config/pocket-id.yaml]\n",
 				"apps/media/immich/config/pocket-id.yaml": "../../../../bin/pocketid-oidc",
 			},
-			wantErr: "fork/exec ../../../../bin/pocketid-oidc: no such file or directory",
+			wantErr: "couldn't execute function: fork/exec ../../../../bin/pocketid-oidc: no such file or directory",
 		},
 		"Component: relative to the Component's directory": {
 			appDir: "apps/media/immich",
@@ -70,7 +70,15 @@ func TestKustomizeExecPath(t *testing.T) {
 				"components/pocket-id/kustomization.yaml": component,
 				"components/pocket-id/pocket-id.yaml":     "../../../bin/pocketid-oidc",
 			},
-			wantErr: "fork/exec ../../../bin/pocketid-oidc: no such file or directory",
+			wantErr: "couldn't execute function: fork/exec ../../../bin/pocketid-oidc: no such file or directory",
+		},
+		"config outside the kustomization's directory: refused by the load restrictor": {
+			appDir: "apps/media/immich",
+			files: map[string]string{
+				"apps/media/immich/kustomization.yaml": "namespace: media\nresources: [helmrelease.yaml, oidc.yaml]\ntransformers: [../../../components/pocket-id/pocket-id.yaml]\n",
+				"components/pocket-id/pocket-id.yaml":  "../../bin/pocketid-oidc",
+			},
+			wantErr: "is not in or below",
 		},
 		"bare name: looked up on PATH": {
 			appDir: "apps/media/immich",

@@ -79,6 +79,17 @@ func TestKptExecPathFromWorkingDirectory(t *testing.T) {
 	}
 }
 
+// TestKptWithoutAllowExec: the README's troubleshooting quotes what kpt says to an exec mutator
+// without --allow-exec.
+func TestKptWithoutAllowExec(t *testing.T) {
+	repo := kptRepo(t)
+	out, err := kpt(t, repo, "fn", "render", "examples/kpt/package")
+	const want = "must run with `--allow-exec` option"
+	if err == nil || !strings.Contains(out, want) {
+		t.Fatalf("kpt fn render without --allow-exec: err=%v, want a failure with %q; output:\n%s", err, want, out)
+	}
+}
+
 // readTree maps every file under dir (relative, slash-separated) to its content.
 func readTree(t *testing.T, dir string) map[string]string {
 	t.Helper()
