@@ -13,9 +13,12 @@
 // The Wiring reaches the app one of three ways, chosen by Strategy and the chart:
 //
 //   - Chart-specific (Wiring.Charts[chart], e.g. "immich"), under auto and values: env at the
-//     chart's EnvPath below spec.values, and the chart's Values deep-merged into spec.values
-//     (maps key by key, everything else replaced, as Helm merges). Those values deliver the
-//     Files; nothing is mounted.
+//     chart's EnvPath below spec.values (a Kubernetes EnvVar list when EnvList, as harbor's
+//     core.extraEnvVars), and the chart's Values deep-merged into spec.values (maps key by
+//     key, everything else replaced, as Helm merges; except the lists named in ListKeys, such
+//     as the gitea chart's gitea.oauth, whose items join the user's list by their key field
+//     and replace only the item of the same key). Those values deliver the Files; nothing is
+//     mounted.
 //   - bjw-s app-template (chart "app-template" in spec.chart.spec.chart, or a spec.chartRef to
 //     an OCIRepository/HelmChart named "app-template" or "*-app-template"), under auto and
 //     values: env at controllers.<c>.containers.<k>.env, Files as one
@@ -71,9 +74,12 @@
 // It comes once, on the render that takes the entry over: from then on the entry is ours.
 // Warnings, like errors, never contain an env value.
 //
-// Only env entries are handled this way. A key of the user's that a chart route's values
-// replace, and a persistence entry of the user's that already mounts our Secret, are recorded
-// as ours and deleted when we let go, without a warning. The post-renderer route takes
+// Only env entries are restored this way. A value of the user's that a chart route's values
+// replace (a different one; the same value is no news), and a list item of the same key, are
+// reported by a Warning once and then recorded as ours, and deleted when we let go; a
+// persistence entry of the user's that already mounts our Secret is recorded as ours without
+// a warning. List items are recorded under "items" (path, key field, value), so two
+// integrations can each own an item of one list. The post-renderer route takes
 // nothing over: it never edits spec.values or the user's patches, its patch overrides a
 // same-named env var only in the rendered workload, and deleting the patch is the restore.
 //
