@@ -18,7 +18,9 @@ type listItem struct {
 	Value string   `json:"value"`
 }
 
-func (it listItem) id() string { return pathKey(append(slices.Clone(it.Path), "\x01"+it.Key, it.Value)) }
+func (it listItem) id() string {
+	return pathKey(append(slices.Clone(it.Path), "\x01"+it.Key, it.Value))
+}
 
 // mergeList puts each item of src into the list under path's last key in dst (created when
 // absent): in place of the item with the same key field, else after the user's items. An item
