@@ -62,7 +62,7 @@ func (c *Client) WaitHealthy(ctx context.Context) error {
 		wait := backoff.Step()
 		if ae != nil && ae.retryAfter > wait {
 			// The limiter counts /healthz too: coming back early only earns another 429.
-			wait = ae.retryAfter
+			wait = c.retry.afterRetryAfter(ae.retryAfter)
 		}
 		c.log.Warn("waiting for pocket id to be healthy", "attempt", attempt, "wait", wait.Round(time.Millisecond).String(), "error", err.Error())
 		if serr := c.sleep(ctx, wait); serr != nil {

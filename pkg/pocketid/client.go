@@ -229,9 +229,11 @@ func (c *Client) do(ctx context.Context, req request, out any) error {
 			return fmt.Errorf("giving up after %d attempts: %w", attempt, lastErr)
 		}
 		// Jittered, so many Jobs throttled together do not come back in lockstep; a longer
-		// Retry-After still wins.
+		// Retry-After still wins, jittered on top.
 		if d := backoff.Step(); d > wait {
 			wait = d
+		} else {
+			wait = c.retry.afterRetryAfter(wait)
 		}
 		if dl, ok := ctx.Deadline(); ok && wait > time.Until(dl) {
 			// Waiting past the deadline only delays the same failure.

@@ -139,6 +139,50 @@ func TestRetryJitter(t *testing.T) {
 	}
 }
 
+// TestRetryAfterIsJittered: every Job throttled by one burst is told the same Retry-After.
+// Each waits at least that long, and not all the same: the same second for all of them would
+// make the next burst.
+func TestRetryAfterIsJittered(t *testing.T) {
+	for _, call := range []struct {
+		name string
+		do   func(ctx context.Context, c *Client) error
+	}{
+		{"request", func(ctx context.Context, c *Client) error { _, err := c.GetClient(ctx, "c1"); return err }},
+		{"health check", func(ctx context.Context, c *Client) error { return c.WaitHealthy(ctx) }},
+	} {
+		t.Run(call.name, func(t *testing.T) {
+			srv, _ := scripted(t, step{status: 429, header: map[string]string{"Retry-After": "3"}})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var slept []time.Duration
+			sleep := func(ctx context.Context, d time.Duration) error {
+				if slept = append(slept, d); len(slept) == 5 {
+					cancel()
+				}
+				return ctx.Err()
+			}
+			c, err := New(Options{BaseURL: srv.URL, APIKey: "key-0123456789abcdef", Sleep: sleep})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = call.do(ctx, c)
+			if len(slept) < 3 {
+				t.Fatalf("slept %v", slept)
+			}
+			distinct := map[time.Duration]bool{}
+			for _, d := range slept[:3] {
+				if d < 3*time.Second || d > 3*time.Second+time.Duration(DefaultJitter*float64(3*time.Second)) {
+					t.Errorf("waited %s after Retry-After: 3, want within [3s, 4.5s]", d)
+				}
+				distinct[d] = true
+			}
+			if len(distinct) == 1 {
+				t.Errorf("waits %v after the same Retry-After are all equal: throttled Jobs come back together", slept[:3])
+			}
+		})
+	}
+}
+
 func equalDurations(a, b []time.Duration) bool {
 	if len(a) != len(b) {
 		return false

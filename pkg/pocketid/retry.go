@@ -57,6 +57,16 @@ func (p RetryPolicy) backoff() *wait.Backoff {
 	return &wait.Backoff{Duration: p.Initial, Factor: 2, Jitter: p.Jitter, Steps: math.MaxInt32, Cap: p.Max}
 }
 
+// afterRetryAfter is the wait when Pocket ID's Retry-After outlasts the backoff: at least what
+// it asks, plus jitter. Every Job throttled by one burst is told the same Retry-After; without
+// the jitter they would all come back in the same second and be throttled together again.
+func (p RetryPolicy) afterRetryAfter(d time.Duration) time.Duration {
+	if p.Jitter <= 0 || d <= 0 {
+		return d
+	}
+	return wait.Jitter(d, p.Jitter)
+}
+
 // TransportError is a request that got no HTTP answer: connection refused or dropped, a
 // timeout, a TLS failure, the context ending.
 type TransportError struct {
