@@ -26,9 +26,13 @@ func (r *rendering) checkLimits(releases map[int]*yaml.RNode, desired []desiredO
 	for _, d := range desired {
 		// The field is the rendered object's: told in the message, not as the integration's.
 		for _, e := range objectLimitErrs(d.node) {
+			what := e.ErrorBody()
+			if e.Field != "<nil>" {
+				what = e.Field + ": " + what
+			}
 			r.report(r.configOr(d.owner), field.ErrorList{field.Invalid(nil, field.OmitValueType{}, fmt.Sprintf(
 				"renders %s %s over the API server's limits: %s; shorten the values that reach it",
-				d.node.GetKind(), nsName(d.node.GetNamespace(), d.node.GetName()), e.Error()))}, fn.Error)
+				d.node.GetKind(), nsName(d.node.GetNamespace(), d.node.GetName()), what))}, fn.Error)
 		}
 	}
 	for idx, rn := range releases {

@@ -76,7 +76,10 @@ func validateIntegrationLimits(in *OIDCIntegration) field.ErrorList {
 	s := &in.Spec
 	l.text(spec.Child("url"), s.URL, MaxURLLength)
 	c := spec.Child("client")
-	l.text(c.Child("launchURL"), s.Client.LaunchURL, MaxURLLength)
+	if s.Client.LaunchURL != s.URL {
+		// It defaults to url: a long url is reported once.
+		l.text(c.Child("launchURL"), s.Client.LaunchURL, MaxURLLength)
+	}
 	l.list(c.Child("callbackURLs"), s.Client.CallbackURLs, MaxCallbackURLs, MaxURLLength)
 	l.list(c.Child("additionalCallbackURLs"), s.Client.AdditionalCallbackURLs, MaxCallbackURLs, MaxURLLength)
 	l.list(c.Child("logoutCallbackURLs"), s.Client.LogoutCallbackURLs, MaxCallbackURLs, MaxURLLength)
@@ -102,11 +105,12 @@ func (l *limits) env(fld *field.Path, env map[string]string) {
 		l.errs = append(l.errs, field.TooMany(fld, len(env), MaxEnvVars))
 	}
 	total := 0
+	entries := &limits{}
 	for k, v := range env {
 		total += len(k) + len(v)
-		l.text(fld.Key(k), k, MaxTextLength)
+		entries.text(fld.Key(k), k, MaxTextLength)
 		if len(k) <= MaxTextLength {
-			l.text(fld.Key(k), v, MaxEnvValueLength)
+			entries.text(fld.Key(k), v, MaxEnvValueLength)
 		}
 	}
 	if total > MaxEnvSize {
@@ -114,7 +118,8 @@ func (l *limits) env(fld *field.Path, env map[string]string) {
 		e.Detail = fmt.Sprintf("names and values together may not be more than %d bytes", MaxEnvSize)
 		l.errs = append(l.errs, e)
 	}
-	sortErrs(l.errs)
+	// Map order is random; results are not.
+	l.errs = append(l.errs, sortErrs(entries.errs)...)
 }
 
 // validateProviderLimits checks the sizes of a provider's fields.
