@@ -21,6 +21,19 @@ type clientRun struct {
 	// fresh: this run created the client and was told so (201): it has no secret but the ones
 	// this run adds.
 	fresh bool
+	// aloneRead, aloneCur and aloneErr are the answer to the client's GET (see alone).
+	aloneRead bool
+	aloneCur  *pocketid.OIDCClient
+	aloneErr  error
+}
+
+// alone reads the client with a GET, once: a later need of the same read gets the same answer.
+func (c *clientRun) alone(ctx context.Context) (*pocketid.OIDCClient, error) {
+	if !c.aloneRead {
+		c.aloneCur, c.aloneErr = c.r.api.GetClient(ctx, c.spec.ID)
+		c.aloneRead = true
+	}
+	return c.aloneCur, c.aloneErr
 }
 
 // record notes a change and logs it: one line per action.
@@ -120,7 +133,16 @@ func (c *clientRun) run(ctx context.Context) (Outcome, error) {
 	} else if c.spec.Secret != nil {
 		c.r.log.Warn("public client: spec.secret ignored", "client", c.spec.ID)
 	}
-	groups, err := c.resolveGroups(ctx)
+	var known []pocketid.UserGroup
+	if len(c.spec.AllowedGroups) > 0 && !c.r.groupsLoaded && !c.r.snap.decides(c.spec.ID) {
+		// The client is read alone anyway: its answer names its groups, which may be every
+		// allowed group, and then the run needs no group listing (a one-client run's no-op is
+		// the version, this GET and the proof).
+		if cur, err := c.alone(ctx); err == nil {
+			known = cur.AllowedUserGroups
+		}
+	}
+	groups, err := c.resolveGroups(ctx, known)
 	if err != nil {
 		return Failed, err
 	}

@@ -51,9 +51,15 @@ func (r *reconciler) loadGroups(ctx context.Context, force bool) error {
 // resolveGroups maps spec.allowedGroups names to ids. A missing name fails the client, because
 // Pocket ID would drop the unknown id without a word and lock its members out, unless the
 // document lets us create the group.
-func (c *clientRun) resolveGroups(ctx context.Context) ([]group, error) {
+//
+// known are groups a GET of the client answered: when they name every allowed group (the
+// client is as it should be), their ids are Pocket ID's and no listing is needed.
+func (c *clientRun) resolveGroups(ctx context.Context, known []pocketid.UserGroup) ([]group, error) {
 	if len(c.spec.AllowedGroups) == 0 {
 		return nil, nil
+	}
+	if out, ok := fromKnown(c.spec.AllowedGroups, known); ok && !c.r.groupsLoaded {
+		return out, nil
 	}
 	if err := c.r.loadGroups(ctx, false); err != nil {
 		return nil, err
@@ -79,6 +85,23 @@ func (c *clientRun) resolveGroups(ctx context.Context) ([]group, error) {
 		return nil, withCause(CauseGroupMissing, fmt.Errorf("%s (create the group in Pocket ID, or set createMissingGroups)", strings.Join(missing, "; ")))
 	}
 	return out, nil
+}
+
+// fromKnown resolves every name among known, or reports false.
+func fromKnown(names []string, known []pocketid.UserGroup) ([]group, bool) {
+	ids := make(map[string]string, len(known))
+	for _, g := range known {
+		ids[g.Name] = g.ID
+	}
+	out := make([]group, 0, len(names))
+	for _, n := range names {
+		id, ok := ids[n]
+		if !ok {
+			return nil, false
+		}
+		out = append(out, group{Name: n, ID: id})
+	}
+	return out, true
 }
 
 func (c *clientRun) createGroup(ctx context.Context, name string) (group, error) {

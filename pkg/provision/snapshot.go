@@ -72,7 +72,13 @@ func (c *clientRun) current(ctx context.Context, want desired, groups []group) (
 	if s := c.r.snap; s != nil && s.complete && s.clients[c.spec.ID] == nil {
 		return nil, errNotListed
 	}
-	return c.r.api.GetClient(ctx, c.spec.ID)
+	return c.alone(ctx)
+}
+
+// decides reports whether the snapshot answers for client id without a GET: it holds the
+// client, or it is complete and so its lack means "not found".
+func (s *snapshot) decides(id string) bool {
+	return s != nil && (s.clients[id] != nil || s.complete)
 }
 
 // errNotListed is the not-found of a client a complete listing lacks.

@@ -46,7 +46,8 @@ func TestNoopRunReadsTheListing(t *testing.T) {
 }
 
 // TestOneClientIsReadAlone: a run of one document (the per-integration CronJob) reads its
-// client with a GET; listing every client would cost more.
+// client with a GET, which also names its groups: no client listing, no group listing. Its
+// no-op is three requests: the version, the GET and the proof.
 func TestOneClientIsReadAlone(t *testing.T) {
 	e := newTestEnv(t, pocketidtest.Options{})
 	e.srv.AddGroup("family")
@@ -54,11 +55,18 @@ func TestOneClientIsReadAlone(t *testing.T) {
 	docs := e.docs(immichYAML)
 	e.mustConverge(docs)
 	e.assertNoop(docs)
-	for _, r := range e.srv.RequestLog() {
-		if r == "GET /api/oidc/clients" {
-			t.Errorf("a one-client run listed clients: %v", e.srv.RequestLog())
-		}
+	want := []string{"GET /api/version/current", "GET /api/oidc/clients/immich", "POST /api/oidc/token"}
+	if got := e.srv.RequestLog(); !slices.Equal(got, want) {
+		t.Errorf("no-op requests %v, want %v", got, want)
 	}
+	// A group the client lacks is looked up in the listing, and set.
+	e.srv.AddGroup("admins")
+	docs = e.docs(strings.Replace(immichYAML, "allowedGroups: [family]", "allowedGroups: [family, admins]", 1))
+	e.mustConverge(docs)
+	if c := e.client("immich"); !equalLists(c.Groups, []string{"admins", "family"}) {
+		t.Errorf("groups %v", c.Groups)
+	}
+	e.assertNoop(docs)
 }
 
 // TestListingOfManyForeignClientsStops: Pocket ID holds 250 clients that are not ours; a run
