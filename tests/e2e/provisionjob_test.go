@@ -236,7 +236,7 @@ type volumeFile struct {
 // materialisePod reads the pod spec and writes its volumes to disk.
 func materialisePod(t *testing.T, w workload, objs []*yaml.RNode) *pod {
 	t.Helper()
-	p := &pod{workload: w, root: t.TempDir(), apiKey: pocketidtest.DefaultAPIKey, secrets: map[string]string{}}
+	p := &pod{workload: w, root: t.TempDir(), apiKey: string(leakMarker) + "api-" + pocketidtest.DefaultAPIKey, secrets: map[string]string{}}
 
 	containers, err := w.pod.Pipe(yaml.Lookup("containers"))
 	if err != nil || containers == nil {
@@ -360,8 +360,9 @@ func materialisePod(t *testing.T, w workload, objs []*yaml.RNode) *pod {
 			if inPod == apiKeyFile {
 				return p.apiKey
 			}
-			// At least 16 characters, a distinct 4-character prefix per secret.
-			value := secretName + "-sample-client-secret-" + key
+			// At least 16 characters, a distinct 4-character prefix per secret, and the leak
+			// marker first (see checkNoSecret).
+			value := fmt.Sprintf("%c%03d-%s-sample-client-secret-%s", leakMarker, len(p.secrets), secretName, key)
 			p.secrets[inPod] = value
 			return value
 		})
@@ -714,12 +715,20 @@ func (p *pod) checkLogs(t *testing.T, what string, out []byte) {
 	p.checkNoSecret(t, what, out)
 }
 
+// leakMarker begins every client secret and the API key the test mounts: a character the
+// provisioner's honest output never holds, so a leak of even a secret's first byte shows.
+const leakMarker = '~'
+
+// checkNoSecret: no value, no 4-character prefix (what Pocket ID lists), no leak marker.
 func (p *pod) checkNoSecret(t *testing.T, what string, out []byte) {
 	t.Helper()
 	for _, v := range append(sortedValues(p.secrets), p.apiKey) {
-		if bytes.Contains(out, []byte(v)) {
-			t.Errorf("%s contains a secret value (%s…)", what, v[:4])
+		if bytes.Contains(out, []byte(v)) || bytes.Contains(out, []byte(v[:4])) {
+			t.Errorf("%s contains a secret value or its prefix", what)
 		}
+	}
+	if i := bytes.IndexRune(out, leakMarker); i >= 0 {
+		t.Errorf("%s contains a byte of a secret or of the API key: ...%s...", what, out[max(0, i-120):i])
 	}
 }
 
