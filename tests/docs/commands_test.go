@@ -28,7 +28,7 @@ var workDir = map[string]string{
 // commands as commandKey writes them (comments dropped, continuation lines joined). An entry
 // that matches no documented command fails the test, so the list cannot go stale.
 var notRunHere = map[string]string{
-	"go install github.com/endsys/pocketid-oidc/cmd/pocketid-oidc@latest": "installs the published release through the network; the commands after it run the binary `make build` made, first on PATH as pocketid-oidc",
+	"go install github.com/endsys/pocketid-oidc/cmd/pocketid-oidc@latest": "installs the published release through the network (TestDocumentedGoInstall checks the package); the commands after it run the binary `make build` made, first on PATH as pocketid-oidc",
 	"make test":                 "the suite this test is part of",
 	"make image VERSION=v0.1.0": "needs a Docker engine; tests/image builds the same image without one (`make image-oci`)",
 	"make build && go test -count=1 ./tests/e2e/":                                                                      "runs tests/e2e, which `make test` runs itself",
@@ -293,4 +293,30 @@ func stripComment(line string) string {
 		prev = r
 	}
 	return line
+}
+
+// TestDocumentedGoInstall: what the allow-listed `go install MODULE/PATH@VERSION` commands would
+// install is a main package of this module (the network part is all they leave untested).
+func TestDocumentedGoInstall(t *testing.T) {
+	root := repoRoot(t)
+	found := 0
+	for _, b := range documentedBlocks(t, root) {
+		for _, c := range b.Commands {
+			rest, ok := strings.CutPrefix(c.Key, "go install ")
+			if !ok {
+				continue
+			}
+			pkg, _, _ := strings.Cut(rest, "@")
+			found++
+			cmd := exec.Command("go", "list", "-f", "{{.Name}}", pkg)
+			cmd.Dir = root
+			out, err := cmd.CombinedOutput()
+			if err != nil || strings.TrimSpace(string(out)) != "main" {
+				t.Errorf("%s:%d: %s is not a main package of this module (%v): %s", b.File, c.Line, pkg, err, out)
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("no documented go install command found")
+	}
 }
