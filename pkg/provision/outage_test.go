@@ -46,6 +46,39 @@ func downUntil(c *clock, t time.Time) pocketidtest.Hook {
 	}
 }
 
+// outage lets the first client create through, then drops every connection for a while: Pocket
+// ID goes down between a client's create and the rest of its setup.
+type outage struct {
+	clock *clock
+	d     time.Duration
+
+	mu    sync.Mutex
+	until time.Time
+}
+
+func downAfterTheCreate(c *clock, d time.Duration) *outage { return &outage{clock: c, d: d} }
+
+func (o *outage) hook(_ int, r *http.Request) pocketidtest.Fault {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	now := o.clock.Now()
+	if o.until.IsZero() && r.Method == http.MethodPost && r.URL.Path == "/api/oidc/clients" {
+		o.until = now.Add(o.d)
+		return pocketidtest.NoFault
+	}
+	if !o.until.IsZero() && now.Before(o.until) {
+		return pocketidtest.Drop
+	}
+	return pocketidtest.NoFault
+}
+
+// back is when Pocket ID answers again (zero before the create).
+func (o *outage) back() time.Time {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.until
+}
+
 // mainFor runs Main with a --timeout of budget in fake time.
 func (e *cmdEnv) mainFor(budget time.Duration, args ...string) (int, string) {
 	ft := &fakeTime{clock: e.clock, budget: budget}
@@ -114,23 +147,10 @@ func TestPocketIDDownForAnHourAfterTheCreate(t *testing.T) {
 	e.srv.AddGroup("family")
 	e.secretFile("immich", secretA)
 	dir := e.clientsDir(map[string]string{"immich": immichYAML})
-	var mu sync.Mutex
-	var back time.Time
-	e.srv.SetHook(func(_ int, r *http.Request) pocketidtest.Fault {
-		mu.Lock()
-		defer mu.Unlock()
-		now := e.clock.Now()
-		if back.IsZero() && r.Method == http.MethodPost && r.URL.Path == "/api/oidc/clients" {
-			back = now.Add(time.Hour)
-			return pocketidtest.NoFault
-		}
-		if !back.IsZero() && now.Before(back) {
-			return pocketidtest.Drop
-		}
-		return pocketidtest.NoFault
-	})
+	down := downAfterTheCreate(e.clock, time.Hour)
+	e.srv.SetHook(down.hook)
 	runs := 0
-	for ; runs == 0 || e.clock.Now().Before(back); runs++ {
+	for ; runs == 0 || e.clock.Now().Before(down.back()); runs++ {
 		code, out := e.mainFor(5*time.Minute, "-f", dir)
 		if code != ExitRetry {
 			t.Fatalf("run %d while down: exit %d, want %d\n%s", runs, code, ExitRetry, out)
@@ -173,21 +193,7 @@ func TestPocketIDGoesAwayMidRun(t *testing.T) {
 	e.secretFile("immich", secretA)
 	e.secretFile("paperless", secretB)
 	docs := e.docs(immichYAML + "---\n" + strings.NewReplacer("id: immich", "id: paperless", "$DIR/immich", "$DIR/paperless", "name: Immich", "name: Paperless").Replace(immichYAML))
-	var downFrom time.Time
-	var mu sync.Mutex
-	e.srv.SetHook(func(_ int, r *http.Request) pocketidtest.Fault {
-		mu.Lock()
-		defer mu.Unlock()
-		now := e.clock.Now()
-		if downFrom.IsZero() && r.Method == http.MethodPost && r.URL.Path == "/api/oidc/clients" {
-			downFrom = now
-			return pocketidtest.NoFault
-		}
-		if !downFrom.IsZero() && now.Before(downFrom.Add(3*time.Minute)) {
-			return pocketidtest.Drop
-		}
-		return pocketidtest.NoFault
-	})
+	e.srv.SetHook(downAfterTheCreate(e.clock, 3*time.Minute).hook)
 	ft := &fakeTime{clock: e.clock, budget: 10 * time.Minute}
 	res, err := e.tryRunWith(docs, Options{Client: e.apiWith(ft.sleep)})
 	if err != nil {
