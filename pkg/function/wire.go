@@ -71,6 +71,7 @@ func (r *rendering) wire() map[int]*yaml.RNode {
 		}
 		if in.present() && in.resolved != nil {
 			f.Wiring = in.resolved.Wiring
+			f.Reload = in.provider.RestartOnSecretChange != nil && *in.provider.RestartOnSecretChange
 			for name := range in.api.Spec.Env {
 				f.SpecEnv = append(f.SpecEnv, name)
 			}

@@ -38,6 +38,9 @@ type Filter struct {
 	// shapes the advice of a Warning: a user's entry replaced by one of these was replaced at
 	// the user's own request.
 	SpecEnv []string
+	// Reload annotates the app's workload for stakater Reloader with the Secrets the Wiring
+	// references, so the app restarts when they change (reload.go).
+	Reload bool
 }
 
 var _ yaml.Filter = Filter{}
@@ -152,6 +155,11 @@ func (f Filter) apply(hr *yaml.RNode) (*yaml.RNode, []Warning, error) {
 	if len(errs) > 0 {
 		return nil, nil, errs.ToAggregate()
 	}
+	reloadWarns, errs := f.applyReload(rel, st, rt, &next)
+	if len(errs) > 0 {
+		return nil, nil, errs.ToAggregate()
+	}
+	warns = append(warns, reloadWarns...)
 	if rt != routePostRenderer {
 		removePatch(rel.spec, f.marker())
 	}

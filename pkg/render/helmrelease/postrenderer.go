@@ -106,10 +106,15 @@ func (f Filter) patchDoc(container string, env []preset.EnvVar) *yaml.Node {
 		mapSet(ctr, "volumeMounts", mounts)
 		mapSet(podSpec, "volumes", vols)
 	}
+	meta := mapOf("name", f.marker())
+	if a := f.reloadAnnotations(); a != nil {
+		// Merged into the workload's own annotations: Reloader reads them there (reload.go).
+		mapSet(meta, "annotations", a)
+	}
 	return mapOf(
 		"apiVersion", "apps/v1",
 		"kind", "Deployment",
-		"metadata", mapOf("name", f.marker()),
+		"metadata", meta,
 		"spec", mapOf("template", mapOf("spec", podSpec)),
 	)
 }
