@@ -132,6 +132,16 @@ func TestInputErrors(t *testing.T) {
 				"error: OIDCIntegration media/photos: spec.client.displayName: Invalid value: must be a string, not a number (quote it)",
 			},
 		},
+		{
+			name:   "one integration's validation error hides no other integration's wiring error",
+			config: errProvider,
+			items: []string{errRelease, immichIntegration("immich", "  client: {allowedGroups: [x]}\n"),
+				strings.Replace(immichIntegration("photos", "  client: {id: photos}\n  secret: {name: photos-oidc}\n"), "helmRelease: {name: immich}", "helmRelease: {name: photos}", 1)},
+			want: []string{
+				`error: OIDCIntegration media/immich: spec.client.allowedGroups[0]: Invalid value: "x"`,
+				`error: OIDCIntegration media/photos: spec.helmRelease.name: Not found: "photos": no HelmRelease photos in namespace "media"`,
+			},
+		},
 
 		// Size limits: every rendered object stays under the API server's limits.
 		{

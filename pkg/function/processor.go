@@ -62,9 +62,9 @@ func (r *rendering) process() {
 	r.placeApps()
 	r.checkClaims()
 	r.checkGatewayClaims()
-	if r.failed {
-		return
-	}
+	// The integrations still ok are wired and rendered even when others failed: their
+	// problems (a HelmRelease or container not found, an object over a limit) belong in the
+	// same report.
 	releases := r.wire()
 	desired := r.render()
 	r.checkLimits(releases, desired)
