@@ -81,14 +81,16 @@ func sortErrs(errs field.ErrorList) field.ErrorList {
 }
 
 // CoveredBy drops the errors at or below a field that decoding already reported: a value of
-// the wrong type was left out, and "Required value" for it would only repeat the problem.
+// the wrong type was left out, and "Required value" for it would only repeat the problem. An
+// error without a field (the document did not decode at all) covers everything; an unknown
+// field (Forbidden) covers nothing, since nothing was left out.
 func CoveredBy(errs, decoded field.ErrorList) field.ErrorList {
 	var out field.ErrorList
 	for _, e := range errs {
 		covered := false
 		for _, d := range decoded {
-			if d.Field != "<nil>" && d.Type != field.ErrorTypeForbidden &&
-				(e.Field == d.Field || strings.HasPrefix(e.Field, d.Field+".") || strings.HasPrefix(e.Field, d.Field+"[")) {
+			if d.Type != field.ErrorTypeForbidden && (d.Field == "<nil>" ||
+				e.Field == d.Field || strings.HasPrefix(e.Field, d.Field+".") || strings.HasPrefix(e.Field, d.Field+"[")) {
 				covered = true
 				break
 			}

@@ -139,4 +139,7 @@ func TestCoveredBy(t *testing.T) {
 	if len(got) != 2 || got[0].Field != "spec.urls" || got[1].Field != "spec.client.id" {
 		t.Errorf("got %v", got)
 	}
+	if got := CoveredBy(errs, field.ErrorList{field.Invalid(nil, field.OmitValueType{}, "unexpected end of JSON input")}); len(got) != 0 {
+		t.Errorf("a document that did not decode: got %v", got)
+	}
 }
