@@ -143,3 +143,23 @@ func TestCoveredBy(t *testing.T) {
 		t.Errorf("a document that did not decode: got %v", got)
 	}
 }
+
+// FuzzDecode: no document makes Decode panic, and every error it reports has a message.
+func FuzzDecode(f *testing.F) {
+	for _, seed := range []string{
+		`{"spec": {"client": {"public": "yes", "allowedGroups": [1, [2], {"a": 3}]}, "env": {"A": null}}}`,
+		`{"metadata": {"creationTimestamp": 5, "managedFields": [{"fieldsV1": 3}]}, "spec": 1e400}`,
+		`{"spec": {"provider": {"jobTTLSecondsAfterFinished": 1e30}, "secret": {"rotationOverlap": {}}}}`,
+		`[]`, `null`, `"x"`, `{"spec": {"url": "a", "url": 5}}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var in OIDCIntegration
+		for _, e := range Decode(data, &in) {
+			if e.ErrorBody() == "" {
+				t.Errorf("empty error for %q", data)
+			}
+		}
+	})
+}
