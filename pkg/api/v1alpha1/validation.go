@@ -169,6 +169,18 @@ func validateIntegration(in *OIDCIntegration) field.ErrorList {
 	if in.Name == "" {
 		errs = append(errs, field.Required(field.NewPath("metadata", "name"), ""))
 	}
+	// Both reach the rendered objects' names and namespaces, which the API server checks only
+	// when Flux applies them.
+	badName := false
+	for _, msg := range validation.IsDNS1123Subdomain(in.Name) {
+		if in.Name != "" {
+			errs = append(errs, field.Invalid(field.NewPath("metadata", "name"), in.Name, msg))
+			badName = true
+		}
+	}
+	if in.Namespace != "" {
+		errs = append(errs, validateDNSLabel(in.Namespace, field.NewPath("metadata", "namespace"))...)
+	}
 	if s.URL == "" {
 		errs = append(errs, field.Required(spec.Child("url"), "the app's public URL, like https://immich.example.com"))
 	} else {
@@ -220,7 +232,8 @@ func validateIntegration(in *OIDCIntegration) field.ErrorList {
 	if s.Client.Public && s.Secret.Generate {
 		errs = append(errs, field.Invalid(sec.Child("generate"), true, "a public client has no client secret to generate: remove generate or public"))
 	}
-	if !HasPlaceholder(s.Secret.Name) {
+	// A secret name defaulted from a bad metadata.name is that one error, not a second.
+	if !HasPlaceholder(s.Secret.Name) && !(badName && s.Secret.Name == in.Name+"-oidc") {
 		for _, msg := range validation.IsDNS1123Subdomain(s.Secret.Name) {
 			errs = append(errs, field.Invalid(sec.Child("name"), s.Secret.Name, msg))
 		}

@@ -30,6 +30,7 @@ func TestValidateIntegration(t *testing.T) {
 	const head = "apiVersion: oidc.endsys.cloud/v1alpha1\nkind: OIDCIntegration\nmetadata: {name: immich, namespace: media}\n"
 	tests := []struct {
 		name string
+		head string // replaces head's metadata line when set
 		spec string
 		// want lists "path: text" fragments, one per expected error, in order.
 		want []string
@@ -61,6 +62,8 @@ func TestValidateIntegration(t *testing.T) {
   url: https://immich.example.com
   client: {callbackURLs: ["app.immich:///oauth-callback", "https://*.example.com/cb"]}`},
 		{name: "url missing", spec: "spec: {}", want: []string{"spec.url: Required value"}},
+		{name: "name and namespace that cannot name objects", head: "metadata: {name: Immich_App, namespace: Media}\n", spec: "spec: {url: https://a.example.com}",
+			want: []string{`metadata.name: Invalid value: "Immich_App": a lowercase RFC 1123 subdomain`, `metadata.namespace: Invalid value: "Media": a lowercase RFC 1123 label`}},
 		{name: "url without scheme", spec: "spec: {url: immich.example.com}",
 			want: []string{`spec.url: Invalid value: "immich.example.com": must be an absolute URL`}},
 		{name: "url with white space", spec: "spec: {url: \"https://a.example.com/ x\"}",
@@ -117,7 +120,11 @@ func TestValidateIntegration(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			in := mustIntegration(t, head+tc.spec)
+			h := head
+			if tc.head != "" {
+				h = strings.Replace(head, "metadata: {name: immich, namespace: media}\n", tc.head, 1)
+			}
+			in := mustIntegration(t, h+tc.spec)
 			errs := ValidateIntegration(in)
 			if len(errs) != len(tc.want) {
 				t.Fatalf("got %d errors, want %d:\n%v", len(errs), len(tc.want), errs)
