@@ -21,7 +21,7 @@ FUZZ_TARGETS := ./pkg/provision:FuzzParseDocuments ./pkg/pocketid:FuzzDecodeAPIE
 FUZZTIME ?= 10s
 # make bench: runs per size (median reported) and which benchmarks.
 BENCH_COUNT ?= 5
-BENCH ?= Function|Render
+BENCH ?= Function|Render|Provision
 
 # Installs the pinned tools (first time per machine only) and exports their paths for the tests.
 # Assignments and exports are separate so that a failed install fails the recipe under -e.
