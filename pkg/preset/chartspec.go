@@ -2,6 +2,7 @@ package preset
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -18,6 +19,20 @@ type ChartSpec struct {
 	// (gitea.oauth: name): those items are merged into the user's list by that field instead
 	// of replacing it.
 	ListKeys map[string]string `json:"listKeys,omitempty"`
+	// Conflicts are values of the chart, by dot path, that it refuses next to Values (the
+	// immich chart fails on immich.configuration together with immich.existingConfiguration):
+	// a HelmRelease that sets one is an error instead of a release the chart will not install.
+	Conflicts map[string]Conflict `json:"conflicts,omitempty"`
+}
+
+// Conflict is why a chart refuses one of its values next to the route's, with evidence.
+type Conflict struct {
+	// Reason says what the user loses and does instead (a template over the Input): it ends
+	// the error after "remove it from spec.values".
+	Reason string `json:"reason"`
+	// Evidence is a reference (an https URL to the chart's template, then free text) where the
+	// chart refuses it.
+	Evidence string `json:"evidence"`
 }
 
 // setsEnv reports whether the preset puts anything into the app container's environment.
@@ -56,6 +71,19 @@ func (ch ChartSpec) check(name string, setsEnv bool) []string {
 		}
 		if !ok || len(list) == 0 || key == "" {
 			errs = append(errs, fmt.Sprintf("charts[%s].listKeys[%s]: values must hold a list there whose items all have the field %q", name, path, key))
+		}
+	}
+	for _, path := range sortedKeys(ch.Conflicts) {
+		c := ch.Conflicts[path]
+		ref, err := ParseReference(c.Evidence)
+		if err == nil && !strings.HasPrefix(ref.Target, "https://") {
+			err = fmt.Errorf("%q: a chart's template is in the chart's repository, give its https URL", ref.Target)
+		}
+		if err == nil && (c.Reason == "" || slices.Contains(strings.Split(path, "."), "")) {
+			err = fmt.Errorf("a dot path and a reason are required")
+		}
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("charts[%s].conflicts[%s]: a dot path, a reason and evidence (https URL) are required: %v", name, path, err))
 		}
 	}
 	return errs

@@ -22,6 +22,11 @@ func TestParseChartPresets(t *testing.T) {
 		{"no env, no env path", "delivery: env\ncharts:\n  x:\n    values: {a: b}\n", ""},
 		{"secret key client-secret", "delivery: env\nsecretKeys: {client-secret: '{{ .ClientSecret }}'}\n", "secretKeys[0]"},
 		{"secret key not a key", "delivery: env\nsecretKeys: {'a b': x}\n", "secretKeys[0]"},
+		{"conflict", "delivery: env\ncharts:\n  x:\n    values: {a: b}\n    conflicts: {a.c: {reason: drop it, evidence: 'https://github.com/o/chart/blob/v1/t.yaml fails'}}\n", ""},
+		{"conflict without evidence", "delivery: env\ncharts:\n  x:\n    values: {a: b}\n    conflicts: {a.c: {reason: drop it}}\n", "charts[x].conflicts[a.c]: a dot path, a reason and evidence (https URL) are required: empty reference"},
+		{"conflict evidence in the app's repository", "delivery: env\ncharts:\n  x:\n    values: {a: b}\n    conflicts: {a.c: {reason: drop it, evidence: t.yaml}}\n", "give its https URL"},
+		{"conflict without a reason", "delivery: env\ncharts:\n  x:\n    values: {a: b}\n    conflicts: {a.c: {evidence: 'https://x/t.yaml'}}\n", "charts[x].conflicts[a.c]"},
+		{"conflict at an empty key", "delivery: env\ncharts:\n  x:\n    values: {a: b}\n    conflicts: {a.: {reason: r, evidence: 'https://x/t.yaml'}}\n", "charts[x].conflicts[a.]"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -150,6 +150,9 @@ func (c *Catalog) Markdown() ([]byte, error) {
 			for _, path := range sortedKeys(ch.ListKeys) {
 				parts = append(parts, fmt.Sprintf("items of `%s` merged into the HelmRelease's by `%s`", path, ch.ListKeys[path]))
 			}
+			for _, path := range sortedKeys(ch.Conflicts) {
+				parts = append(parts, fmt.Sprintf("a HelmRelease whose `spec.values` sets `%s` is an error: %s", path, ch.Conflicts[path]))
+			}
 			w("\nChart `%s`: %s.\n", chart, strings.Join(parts, "; "))
 		}
 		writeEvidence(w, p)

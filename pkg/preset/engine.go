@@ -326,7 +326,22 @@ func (p *Preset) resolve(in Input) (*Resolved, field.ErrorList) {
 			r.Wiring.Charts = map[string]ChartWiring{}
 		}
 		m, _ := vals.(map[string]any)
-		r.Wiring.Charts[chart] = ChartWiring{EnvPath: ch.EnvPath, EnvList: ch.EnvList, Values: m, ListKeys: ch.ListKeys}
+		cw := ChartWiring{EnvPath: ch.EnvPath, EnvList: ch.EnvList, Values: m, ListKeys: ch.ListKeys}
+		for _, path := range sortedKeys(ch.Conflicts) {
+			reason, sec, err := render("conflict", ch.Conflicts[path].Reason, &vars)
+			if err == nil && sec {
+				err = fmt.Errorf("a reason cannot be the secret")
+			}
+			if err != nil {
+				internal("charts["+chart+"].conflicts["+path+"]", err)
+				continue
+			}
+			if cw.Conflicts == nil {
+				cw.Conflicts = map[string]string{}
+			}
+			cw.Conflicts[path] = reason + " (" + ch.Conflicts[path].Evidence + ")"
+		}
+		r.Wiring.Charts[chart] = cw
 	}
 
 	if len(errs) > 0 {

@@ -71,6 +71,8 @@ type goldenChart struct {
 	EnvList  bool              `json:"envList,omitempty"`
 	Values   map[string]any    `json:"values,omitempty"`
 	ListKeys map[string]string `json:"listKeys,omitempty"`
+	// Conflicts are the chart values refused next to Values, with why.
+	Conflicts map[string]string `json:"conflicts,omitempty"`
 }
 
 func toGolden(in preset.Input, r *preset.Resolved) goldenDoc {

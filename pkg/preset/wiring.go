@@ -114,4 +114,8 @@ type ChartWiring struct {
 	// its items ("name"): our items replace same-keyed ones where they stand and join the
 	// user's list otherwise, instead of replacing the list.
 	ListKeys map[string]string
+	// Conflicts are values of the chart, by dot path, that it refuses next to Values, each
+	// with why and what to do instead (the preset's reason, then its evidence): the renderer
+	// refuses a HelmRelease that sets one.
+	Conflicts map[string]string
 }

@@ -28,6 +28,9 @@ func (f Filter) applyChart(rel *release, st state, env []preset.EnvVar, cw prese
 	} else if !isMap(values) {
 		return record{}, nil, field.ErrorList{field.Invalid(valuesPath, values.Value, "spec.values must be a map")}
 	}
+	if errs := refuseConflicts(rel, values, prev, f.Integration, cw); len(errs) > 0 {
+		return record{}, nil, errs
+	}
 	var next record
 	var warns []Warning
 	if len(cw.Values) > 0 {
