@@ -14,6 +14,7 @@
 //	wire.go       apply each integration's wiring to a copy of its HelmRelease
 //	render.go     render each integration's objects; none is shared by two integrations
 //	gateway.go    the gateway login: its SecurityPolicy and the claims on HTTPRoutes
+//	retire.go     what integrations no longer in the input left: taken back under kpt, else a warning
 //	inventory.go  the Inventory kio.Filter: upsert, prune, consume, kpt paths
 //	results.go    every problem as a result naming the object and field
 //	run.go        the KRM function around it; output.go writes the ResourceList
@@ -49,6 +50,11 @@
 //     namespace), or, for an object without one (the per-namespace API key ExternalSecret and
 //     CronJob of v0.1.0), when its namespace is a provisioning namespace of this run. Only the
 //     kinds we render are ever pruned.
+//   - Retiring: under kpt (the package is the source) an integration whose objects or wiring
+//     are in the input but whose OIDCIntegration is not (by name, in any namespace) was
+//     removed: its wiring is taken back from the HelmReleases as recorded there, its labelled
+//     objects are pruned in the same run (also when it was the last integration), and a
+//     warning names them all. Under kustomize that is only a warning on the HelmRelease.
 //   - kpt: when any item has a path annotation, new objects get
 //     internal.config.kubernetes.io/path <dir of the integration>/<name>-oidc.yaml and the
 //     next free index of that file; the legacy

@@ -42,9 +42,10 @@ func (p *Processor) Process(rl *fn.ResourceList) (bool, error) {
 func (r *rendering) process() {
 	r.readConfig()
 	r.indexItems()
-	if len(r.integrations) == 0 {
+	if len(r.integrations) == 0 && !r.retiring() {
 		// Nothing to render: typically the second kustomize pass over our own output, where
-		// the integrations were consumed by the first. Leave everything as it is.
+		// the integrations were consumed by the first. Leave everything as it is. (A kpt
+		// package whose last integration was removed still has its leftovers retired.)
 		return
 	}
 	// Deterministic: integrations, and so results, in namespace/name order.
@@ -66,6 +67,7 @@ func (r *rendering) process() {
 	// problems (a HelmRelease or container not found, an object over a limit) belong in the
 	// same report.
 	releases := r.wire()
+	r.retired = r.retire(releases)
 	desired := r.render()
 	r.checkLimits(releases, desired)
 	r.checkSecretOwners(desired)
@@ -89,6 +91,7 @@ type rendering struct {
 	legacyPath   bool                   // ... including the legacy config.kubernetes.io/path
 
 	integrations []*integration
+	retired      []Scope        // what removed integrations left, to prune (retire.go)
 	releases     map[string]int // namespace/name -> item index
 	existing     map[string]int // key -> item index, for the kinds we render
 }
@@ -125,6 +128,7 @@ func (r *rendering) reconcile(releases map[int]*yaml.RNode, desired []desiredObj
 			inv.Scopes = append(inv.Scopes, Scope{Integration: in.api.Name, Namespace: ns, ProvisioningNamespace: in.provNS})
 		}
 	}
+	inv.Scopes = append(inv.Scopes, r.retired...)
 	for _, d := range desired {
 		inv.Objects = append(inv.Objects, Object{Node: d.node, File: d.path})
 	}
