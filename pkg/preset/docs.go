@@ -123,6 +123,10 @@ func (c *Catalog) Markdown() ([]byte, error) {
 				w("| `%s` | %s |\n", e.Name, cell("`"+DescribeEnv(e)+"`"))
 			}
 		}
+		for _, name := range sortedKeys(p.Limits) {
+			l := p.Limits[name]
+			w("\n`%s` takes %s characters (an error at the field it comes from otherwise): %s.\n", name, DescribeLimit(l), p.Evidence.reference(l.Evidence))
+		}
 		for _, key := range sortedKeys(r.Wiring.SecretTemplates) {
 			w("\nApp Secret key `%s` (ExternalSecret template):\n\n```\n%s\n```\n", key,
 				strings.TrimSuffix(r.Wiring.SecretTemplates[key], "\n"))

@@ -279,6 +279,8 @@ func (p *Preset) resolve(in Input) (*Resolved, field.ErrorList) {
 		}
 	}
 
+	errs = append(errs, p.limitErrors(in, env, &vars)...)
+
 	for _, k := range sortedKeys(p.SecretKeys) {
 		what := "secretKeys[" + k + "]"
 		v, sec, err := render(what, p.SecretKeys[k], &vars)

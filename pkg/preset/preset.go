@@ -75,6 +75,8 @@ type Preset struct {
 	// Env maps env var names (templates too: Vikunja puts the provider key into names) to
 	// value templates. A value of exactly {{ .ClientSecret }} becomes a secretKeyRef.
 	Env map[string]string `json:"env,omitempty"`
+	// Limits are lengths the app enforces on Env values, by env name as written (limits.go).
+	Limits map[string]Limit `json:"limits,omitempty"`
 	// SecretEnv are env vars whose structured value holds the secret.
 	SecretEnv []SecretValue `json:"secretEnv,omitempty"`
 	// Files are config files rendered into the app Secret and mounted.
@@ -322,6 +324,7 @@ func Parse(b []byte) (*Preset, error) {
 	for _, name := range sortedKeys(p.Charts) {
 		errs = append(errs, p.Charts[name].check(name, p.setsEnv())...)
 	}
+	errs = append(errs, p.checkLimits()...)
 	errs = append(errs, p.evidenceShape()...)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("preset %q: %s", p.Name, strings.Join(errs, "; "))
