@@ -13,7 +13,8 @@ import (
 
 const presetsUsage = `Usage:
   pocketid-oidc presets          list the app presets (name, display name, delivery, callback paths)
-  pocketid-oidc presets <name>   show one preset: env, callbacks, templates, notes
+  pocketid-oidc presets <name>   show one preset: env, callbacks, templates, the values it
+                                 writes into a HelmRelease of its charts, notes
 
 Values are shown for symbolic input: {app} is spec.url, {issuer} the Pocket ID issuer,
 {client-id}, {provider-key}, {button-text}, {secret} (the app Secret). docs/presets.md has
@@ -88,6 +89,9 @@ func describePreset(w io.Writer, p *preset.Preset) error {
 			fmt.Fprintf(w, "  %s = %s\n", e.Name, preset.DescribeEnv(e))
 		}
 	}
+	for _, name := range slices.Sorted(maps.Keys(p.Limits)) {
+		fmt.Fprintf(w, "\nlimit: %s takes %s characters; a value outside is an error\n", name, preset.DescribeLimit(p.Limits[name]))
+	}
 	for _, key := range slices.Sorted(maps.Keys(r.Wiring.SecretTemplates)) {
 		fmt.Fprintf(w, "\napp Secret key %s (ExternalSecret template):\n", key)
 		for _, line := range strings.Split(strings.TrimSuffix(r.Wiring.SecretTemplates[key], "\n"), "\n") {
@@ -100,8 +104,8 @@ func describePreset(w io.Writer, p *preset.Preset) error {
 	for _, g := range r.Wiring.Generated {
 		fmt.Fprintf(w, "\ngenerated: %s, %d random characters\n", g.Key, g.Length)
 	}
-	for _, chart := range slices.Sorted(maps.Keys(r.Wiring.Charts)) {
-		fmt.Fprintf(w, "\nchart %s: env at %s, values %v\n", chart, r.Wiring.Charts[chart].EnvPath, r.Wiring.Charts[chart].Values)
+	if err := describeCharts(w, p, r); err != nil {
+		return err
 	}
 	list(w, "warnings", r.Wiring.Warnings)
 	list(w, "notes", r.Wiring.Notes)
