@@ -23,8 +23,11 @@
 // a TLS-terminating ingress (a setting the preset sets, forwarded headers it makes the app
 // trust, the request, an absolute callback, or, for client-only apps, the app's own setting).
 // Requires are prerequisites on Pocket ID (emails marked verified) and Warnings caveats that
-// can lose data; both travel on Resolved for the function to report. Preset.EvidenceGaps is
-// the rule, and a catalog test holds every preset to it.
+// can lose data; both travel on Resolved for the function to report. Limits are lengths the
+// app enforces on an env value (Outline's OIDC_DISPLAY_NAME: 2 to 50), checked on the resolved
+// value and reported at the spec field it came from (limits.go); a chart's Conflicts are its
+// values that cannot stand next to the preset's (chartspec.go). Both carry their evidence.
+// Preset.EvidenceGaps is the rule, and a catalog test holds every preset to it.
 //
 // Custom is the preset-less path (only spec.env). docs/presets.md is generated from the
 // catalog by Catalog.Markdown; TestDocs fails when it is stale

@@ -18,7 +18,9 @@
 //     key, everything else replaced, as Helm merges; except the lists named in ListKeys, such
 //     as the gitea chart's gitea.oauth, whose items join the user's list by their key field
 //     and replace only the item of the same key). Those values deliver the Files; nothing is
-//     mounted.
+//     mounted. A value the chart refuses next to them (Conflicts: the immich chart fails on
+//     immich.configuration with immich.existingConfiguration) is an error at the user's field
+//     when it is set in Helm's sense (conflicts.go): no release the chart will not install.
 //   - bjw-s app-template (chart "app-template" in spec.chart.spec.chart, or a spec.chartRef to
 //     an OCIRepository/HelmChart named "app-template" or "*-app-template"), under auto and
 //     values: env at controllers.<c>.containers.<k>.env, Files as one
