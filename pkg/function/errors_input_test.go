@@ -27,7 +27,7 @@ func TestInputErrors(t *testing.T) {
 			name:   "misspelled kind leaves nothing unwired silently",
 			config: errProvider,
 			items:  []string{errRelease, strings.Replace(immichIntegration("immich", ""), "kind: OIDCIntegration", "kind: OIDCIntegraton", 1)},
-			want: []string{`error: OIDCIntegraton media/immich: kind: Invalid value: "OIDCIntegraton": group oidc.endsys.cloud has no such kind (did you mean OIDCIntegration?); its kinds are OIDCClient, OIDCIntegration, PocketIDProvider`},
+			want:   []string{`error: OIDCIntegraton media/immich: kind: Invalid value: "OIDCIntegraton": group oidc.endsys.cloud has no such kind (did you mean OIDCIntegration?); its kinds are OIDCClient, OIDCIntegration, PocketIDProvider`},
 		},
 		{
 			name:   "kind of another case",
@@ -238,13 +238,13 @@ func TestInputErrors(t *testing.T) {
 			name:   "single-file integration that kustomize's namespace: does not reach",
 			config: strings.Replace(immichIntegration("immich", "  provider: {issuer: https://auth.example.com, secretStoreRef: {name: bitwarden}, apiKey: {remoteKey: k}}\n"), "  namespace: media\n", "", 1),
 			items:  []string{errRelease},
-			want: []string{`error: OIDCIntegration immich: spec.helmRelease.name: Not found: "immich": no HelmRelease immich without a namespace among the function's input (found media/immich: give the integration the HelmRelease's metadata.namespace; kustomize's namespace: does not set it on an integration given as a transformer config (the single-file form))`},
+			want:   []string{`error: OIDCIntegration immich: spec.helmRelease.name: Not found: "immich": no HelmRelease immich without a namespace among the function's input (found media/immich: give the integration the HelmRelease's metadata.namespace; kustomize's namespace: does not set it on an integration given as a transformer config (the single-file form))`},
 		},
 		{
 			name:   "integration with a namespace, HelmRelease still without one (Component)",
 			config: errProvider,
 			items:  []string{strings.Replace(errRelease, "  namespace: media\n", "", 1), immichIntegration("immich", "")},
-			want: []string{`error: OIDCIntegration media/immich: spec.helmRelease.name: Not found: "immich": no HelmRelease immich in namespace "media" among the function's input (found immich: the HelmRelease has no namespace yet when the function runs from a Component, since the including kustomization's namespace: is applied after it; remove metadata.namespace from the integration (namespace: then places both), or write it in the HelmRelease too)`},
+			want:   []string{`error: OIDCIntegration media/immich: spec.helmRelease.name: Not found: "immich": no HelmRelease immich in namespace "media" among the function's input (found immich: the HelmRelease has no namespace yet when the function runs from a Component, since the including kustomization's namespace: is applied after it; remove metadata.namespace from the integration (namespace: then places both), or write it in the HelmRelease too)`},
 		},
 	}
 	for _, tc := range tests {
