@@ -10,8 +10,12 @@ import (
 // value over its limit is reported alone (never quoted by another error of its field).
 func TestValidationLimits(t *testing.T) {
 	const head = "apiVersion: oidc.endsys.cloud/v1alpha1\nkind: OIDCIntegration\nmetadata: {name: immich, namespace: media}\n"
-	url := func(n int) string { return "https://a.example.com/" + strings.Repeat("u", n-len("https://a.example.com/")) }
-	list := func(n int) string { return "[" + strings.TrimSuffix(strings.Repeat("\"https://a.example.com/cb\", ", n), ", ") + "]" }
+	url := func(n int) string {
+		return "https://a.example.com/" + strings.Repeat("u", n-len("https://a.example.com/"))
+	}
+	list := func(n int) string {
+		return "[" + strings.TrimSuffix(strings.Repeat("\"https://a.example.com/cb\", ", n), ", ") + "]"
+	}
 	tests := []struct {
 		name string
 		spec string
