@@ -108,20 +108,13 @@ func (r *rendering) renderProvisioning(d *desiredSet, in *integration, file stri
 	if k := in.provider.APIKey.RemoteKey; k != "" {
 		d.add(in, file, secrets.APIKey(in.api.Name, apiKey.Name, in.provNS, *in.provider.SecretStoreRef, k))
 	}
+	pc.Schedule = provisioning.Schedule(in.provider.ReconcileSchedule, in.api.Namespace, in.api.Name)
 	nodes, err := provisioning.Render(pc)
 	if err != nil {
 		r.report(in.obj, field.ErrorList{field.InternalError(field.NewPath("spec"), err)}, fn.Error)
 		return
 	}
 	d.add(in, file, nodes...)
-	if schedule := provisioning.Schedule(in.provider.ReconcileSchedule, in.api.Namespace, in.api.Name); schedule != "" {
-		cj, err := provisioning.CronJob(pc, schedule)
-		if err != nil {
-			r.report(in.obj, field.ErrorList{field.InternalError(field.NewPath("spec"), err)}, fn.Error)
-			return
-		}
-		d.add(in, file, cj)
-	}
 }
 
 // desiredSet collects the rendered objects: each identity once, never one that is in the input

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
 )
@@ -16,15 +17,12 @@ import (
 // Secret) and names the integration.
 func TestCronJob(t *testing.T) {
 	c := testClient(t)
-	rn, err := CronJob(c, "17 */6 * * *")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cj batchv1.CronJob
-	decode(t, rn, &cj)
 	_, jn := render(t, c)
 	var job batchv1.Job
 	decode(t, jn, &job)
+	c.Schedule = "17 */6 * * *"
+	var cj batchv1.CronJob
+	decode(t, cronJobOf(t, c), &cj)
 
 	if cj.Name != "immich-oidc-reconcile" || cj.Namespace != "media" {
 		t.Errorf("CronJob %s/%s, want media/immich-oidc-reconcile", cj.Namespace, cj.Name)
@@ -118,4 +116,23 @@ func TestRetryWindow(t *testing.T) {
 	if run >= deadline {
 		t.Errorf("--timeout %v is not below activeDeadlineSeconds", run)
 	}
+}
+
+// cronJobOf renders c, which has a Schedule, and returns its CronJob, after checking that the
+// ConfigMap and Job are the ones rendered without the schedule.
+func cronJobOf(t *testing.T, c Client) *yaml.RNode {
+	t.Helper()
+	objs, err := Render(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(objs) != 3 || objs[2].GetKind() != "CronJob" {
+		t.Fatalf("with a schedule: want ConfigMap, Job and CronJob, got %d objects", len(objs))
+	}
+	c.Schedule = ""
+	cm, job := render(t, c)
+	if objs[0].MustString() != cm.MustString() || objs[1].MustString() != job.MustString() {
+		t.Error("the schedule changed the ConfigMap or the Job")
+	}
+	return objs[2]
 }

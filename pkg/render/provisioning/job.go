@@ -1,6 +1,7 @@
 package provisioning
 
 import (
+	"fmt"
 	"path"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
 	"github.com/endsys/pocketid-oidc/pkg/preset"
+	"github.com/endsys/pocketid-oidc/pkg/render/yamlnode"
 )
 
 // Client is one integration's provisioning input.
@@ -27,16 +29,41 @@ type Client struct {
 	Provider v1alpha1.ProviderSpec
 	// APIKeySecret is the Secret and key holding the admin API key.
 	APIKeySecret v1alpha1.KeyRef
+	// Schedule of the reconcile CronJob (see Schedule); "" renders none.
+	Schedule string
 }
 
-// Render returns the ConfigMap holding the document and the Job that provisions it (see
-// objects).
+// Render returns the ConfigMap holding the document, the Job that provisions it (see
+// objects) and, with a Schedule, the reconcile CronJob that runs the Job's pod (cronJob).
 func Render(c Client) ([]*yaml.RNode, error) {
 	cm, job, err := objects(c)
 	if err != nil {
 		return nil, err
 	}
-	return toRNodes(cm, job)
+	cmMap, err := toMap(cm)
+	if err != nil {
+		return nil, err
+	}
+	jobMap, err := toMap(job)
+	if err != nil {
+		return nil, err
+	}
+	out := []*yaml.RNode{yamlnode.Object(cmMap), yamlnode.Object(jobMap)}
+	if c.Schedule == "" {
+		return out, nil
+	}
+	// The CronJob's Job is the Job's spec, converted once (the pod spec is most of the work).
+	cjMap, err := toMap(cronJob(c, batchv1.JobSpec{}))
+	if err != nil {
+		return nil, err
+	}
+	spec, _ := cjMap["spec"].(map[string]any)
+	tmpl, ok := spec["jobTemplate"].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("CronJob %s: no jobTemplate", CronJobName(c.Integration))
+	}
+	tmpl["spec"] = jobMap["spec"]
+	return append(out, yamlnode.Object(cjMap)), nil
 }
 
 // objects builds the ConfigMap and the Job of one client. Both are named

@@ -66,12 +66,9 @@ func TestPodIsRestrictedAndHasNoAPIAccess(t *testing.T) {
 	_, rn := rendered(t, c)
 	var job batchv1.Job
 	decode(t, rn, &job)
-	cjn, err := CronJob(c, "0 * * * *")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c.Schedule = "0 * * * *"
 	var cj batchv1.CronJob
-	decode(t, cjn, &cj)
+	decode(t, cronJobOf(t, c), &cj)
 
 	for what, pod := range map[string]corev1.PodTemplateSpec{"Job": job.Spec.Template, "CronJob": cj.Spec.JobTemplate.Spec.Template} {
 		if why := restricted(t, pod); why != nil {
