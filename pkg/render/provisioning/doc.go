@@ -1,10 +1,10 @@
 // Package provisioning renders what makes Pocket ID match an integration: the OIDCClient
-// document in a ConfigMap, the Job that runs `pocketid-oidc provision` on it, and the optional
-// reconcile CronJob of a provisioning namespace.
+// document in a ConfigMap, the Job that runs `pocketid-oidc provision` on it, and the
+// integration's reconcile CronJob that runs the same pod on a schedule.
 //
 // The contract with the provisioner (pkg/provision):
 //   - the pod runs the provider image with args
-//     ["provision", "--client-file", "/etc/pocketid-oidc/clients"] (plus
+//     ["provision", "--client-file", "/etc/pocketid-oidc/clients", "--timeout", "5m"] (plus
 //     "--ca-file /etc/pocketid-oidc/ca/ca.crt" when the provider names a CA ConfigMap), env
 //     POCKETID_URL=<apiURL> and POCKETID_API_KEY_FILE=/etc/pocketid-oidc/api-key/api-key;
 //   - /etc/pocketid-oidc/clients holds one <client id>.yaml per client: an OIDCClient
@@ -30,12 +30,18 @@
 //   - The pod passes Pod Security "restricted": non-root 65532, RuntimeDefault seccomp, no
 //     privilege escalation, read-only root (a small emptyDir is /tmp), all capabilities dropped.
 //     It mounts no service account token (it never talks to Kubernetes) and has no service
-//     links. Requests 10m/32Mi, limits 200m/64Mi; backoffLimit 4, activeDeadlineSeconds 600,
-//     restartPolicy Never; ttlSecondsAfterFinished only when the provider sets it.
-//   - The CronJob (one per provisioning namespace, pocketid-oidc-reconcile, concurrencyPolicy
-//     Forbid) mounts every client ConfigMap and client Secret of its namespace through projected
-//     volumes at the same paths, so one `provision` run covers them all. It is shared and names
-//     no integration.
+//     links. Requests 10m/32Mi, limits 200m/64Mi; restartPolicy Never; ttlSecondsAfterFinished
+//     only when the provider sets it.
+//   - Retries (pod.go): --timeout 5m per run, backoffLimit 10 and activeDeadlineSeconds 7200, so
+//     Pocket ID down for an hour converges within the Job; a podFailurePolicy fails the Job at
+//     once on exit code 2 (bad input, contract.ExitUsage) and ignores disruptions. The policy is
+//     in the hash: it cannot change under one name.
+//   - Every object belongs to one integration (managed-by and integration labels), so any
+//     split of the apps into render units renders the same objects.
+//   - The CronJob <integration>-oidc-reconcile (cut with a hash to 52 characters) runs exactly
+//     the Job's pod on Client.Schedule, concurrencyPolicy Forbid. Schedule turns the
+//     reconcileSchedule into it: H in the minute is the SHA-256 of namespace/name modulo 60, so
+//     the CronJobs of many apps spread over the hour; "never" renders none.
 //   - Typed k8s.io/api objects are converted without creationTimestamp/status noise, with
 //     apiVersion, kind and metadata first.
 package provisioning
