@@ -69,10 +69,11 @@ func Render(c Client) ([]*yaml.RNode, error) {
 // objects builds the ConfigMap and the Job of one client. Both are named
 // <integration>-oidc-<hash>, the hash covering everything that makes either differ: the
 // ConfigMap's data and the Job's whole pod template (image, args, env, every Secret and
-// ConfigMap it mounts, resources, security context), with the ConfigMap's own name left out of
-// it. A changed client starts a new Job (and Flux prunes the old pair) while an unchanged one
-// starts none, and no apply ever meets an immutable field (a ConfigMap marked immutable, a
-// Job's template) changed under the same name.
+// ConfigMap it mounts, resources, security context) and its pod failure policy, with the
+// ConfigMap's own name left out of it. A changed client starts a new Job (and Flux prunes the
+// old pair) while an unchanged one starts none, and no apply ever meets an immutable field (a
+// ConfigMap marked immutable, a Job's template or pod failure policy) changed under the same
+// name.
 //
 // Except through Flux's postBuild substitution, which runs after the hash: a ${VAR} anywhere
 // in either object changes it, once substituted, under the same name. Both then carry
