@@ -25,7 +25,7 @@ func TestPruneScope(t *testing.T) {
 		immichIntegration("immich", ""),
 		stale("ConfigMap", "v1", "media", "immich-oidc-0000000000", "immich"),                           // ours, stale: pruned
 		stale("Job", "batch/v1", "media", "immich-oidc-0000000000", "immich"),                           // ours, stale: pruned
-		stale("CronJob", "batch/v1", "media", "pocketid-oidc-reconcile", ""),                            // shared, no schedule now: pruned
+		stale("CronJob", "batch/v1", "media", "pocketid-oidc-reconcile", ""),                            // v0.1.0 shared it (no integration label): pruned here
 		stale("ConfigMap", "v1", "media", "jellyfin-oidc-0000000000", "jellyfin"),                       // another integration: kept
 		stale("CronJob", "batch/v1", "pocket-id", "pocketid-oidc-reconcile", ""),                        // another namespace: kept
 		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: immich-oidc-1111111111, namespace: media}\n", // not ours: kept

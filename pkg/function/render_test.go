@@ -43,6 +43,13 @@ func TestRender(t *testing.T) {
 			objects: []string{"ConfigMap media/app-a-oidc-<hash>", "Job media/app-a-oidc-<hash>", "CronJob media/app-a-oidc-reconcile"},
 			errors:  []string{`error: OIDCIntegration media/app-a: metadata.name: Invalid value: "app-a": would replace ExternalSecret media/app-a-oidc-api-key, which is in the input and not managed by pocketid-oidc: rename one of them`},
 		},
+		"an app Secret named like another integration's API key Secret": {
+			items: integrationItem("app-a", `, helmRelease: {name: app, strategy: none}, client: {public: true}`) +
+				integrationItem("app-b", `, helmRelease: {name: app, strategy: none}, secret: {name: app-a-oidc-api-key}`),
+			objects: []string{"ExternalSecret media/app-a-oidc-api-key", "ConfigMap media/app-a-oidc-<hash>", "Job media/app-a-oidc-<hash>", "CronJob media/app-a-oidc-reconcile",
+				"ExternalSecret media/app-b-oidc-api-key", "ConfigMap media/app-b-oidc-<hash>", "Job media/app-b-oidc-<hash>", "CronJob media/app-b-oidc-reconcile"},
+			errors: []string{`error: OIDCIntegration media/app-b: metadata.name: Invalid value: "app-b": renders ExternalSecret media/app-a-oidc-api-key, which OIDCIntegration media/app-a renders too`},
+		},
 		"two integrations rendering one object": {
 			items: integrationItem("app-a", `, helmRelease: {name: app, strategy: none}, secret: {generate: true}`) +
 				integrationItem("app-b", `, helmRelease: {name: app, strategy: none}, secret: {name: app-a-oidc-seed}`),
