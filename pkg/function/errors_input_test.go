@@ -228,6 +228,13 @@ func TestInputErrors(t *testing.T) {
 			not: []string{"Unsupported value"},
 		},
 		{
+			name:   "placeholder as the name: one error, not one per field defaulted from it",
+			config: errProvider,
+			items:  []string{errRelease, strings.Replace(immichIntegration("${APP}", ""), "helmRelease: {name: immich}\n", "", 1)},
+			want:   []string{`error: OIDCIntegration media/${APP}: metadata.name: Invalid value: "${APP}": placeholders are not allowed here: Flux replaces ${VAR} only after the function ran, and the function names and labels the objects it renders by it`},
+			not:    []string{"spec.client.id", "spec.helmRelease.name", "spec.secret.name"},
+		},
+		{
 			name:   "placeholder as the preset",
 			config: errProvider,
 			items:  []string{errRelease, strings.Replace(immichIntegration("immich", ""), "preset: immich", "preset: \"${PRESET}\"", 1)},

@@ -158,8 +158,8 @@ func MissingProviderSettings(p *ProviderSpec) []string {
 // value over its size limit is reported alone: the field's other errors would repeat it, or
 // quote a huge value.
 func ValidateIntegration(in *OIDCIntegration) field.ErrorList {
-	first := append(validateNoPlaceholders(&in.Spec, field.NewPath("spec")), validateIntegrationLimits(in)...)
-	return append(first, CoveredBy(validateIntegration(in), first)...)
+	first := append(validateNoPlaceholders(in), validateIntegrationLimits(in)...)
+	return append(first, CoveredBy(validateIntegration(in), append(derivedFromName(in), first...))...)
 }
 
 func validateIntegration(in *OIDCIntegration) field.ErrorList {

@@ -104,7 +104,7 @@ func TestIntegrationNameLimit(t *testing.T) {
 // TestNoPlaceholders: the fields the function acts on refuse ${VAR}; a client id keeps them
 // with a literal part.
 func TestNoPlaceholders(t *testing.T) {
-	in := mustIntegration(t, `metadata: {name: immich}
+	in := mustIntegration(t, `metadata: {name: "${APP}"}
 spec:
   url: https://a.example.com
   preset: "${P}"
@@ -118,11 +118,15 @@ spec:
 		}
 		fields = append(fields, e.Field)
 	}
-	want := "spec.preset spec.client.id spec.client.state spec.helmRelease.name spec.helmRelease.strategy spec.helmRelease.controller spec.helmRelease.container"
+	want := "metadata.name spec.preset spec.client.id spec.client.state spec.helmRelease.name spec.helmRelease.strategy spec.helmRelease.controller spec.helmRelease.container"
 	if strings.Join(fields, " ") != want {
 		t.Errorf("fields %v, want %s", fields, want)
 	}
 	if errs := ValidateIntegration(mustIntegration(t, "metadata: {name: immich}\nspec: {url: https://a.example.com, client: {id: \"${APP}-photos\"}}")); len(errs) != 0 {
 		t.Errorf("a client id with a literal part: %v", errs)
+	}
+	// The client id and secret name default to the name: one error, on the name.
+	if errs := ValidateIntegration(mustIntegration(t, "metadata: {name: \"${APP}\"}\nspec: {url: https://a.example.com}")); len(errs) != 1 || errs[0].Field != "metadata.name" {
+		t.Errorf("a placeholder name: %v", errs)
 	}
 }
