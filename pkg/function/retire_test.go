@@ -8,6 +8,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
 	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
+	"github.com/endsys/pocketid-oidc/pkg/render/helmrelease"
 )
 
 // unit is a ResourceList of the apps' items; under kpt every item gets a path annotation and
@@ -156,4 +157,44 @@ func TestRetireKustomize(t *testing.T) {
 	if len(second.Results) != 0 {
 		t.Errorf("the second pass reported:\n%s", strings.Join(resultLines(second.Results), "\n"))
 	}
+}
+
+// TestRetireKptRename: renaming an integration in a kpt package (wiki to notes-wiki, same
+// HelmRelease) leaves the HelmRelease wired by the new name only, with the same env, and no
+// object of the old name.
+func TestRetireKptRename(t *testing.T) {
+	rl := unit(t, true, "wiki")
+	process(t, rl)
+	for _, o := range rl.Items {
+		if o.GetKind() == v1alpha1.KindOIDCIntegration {
+			if err := o.SetName("notes-wiki"); err != nil {
+				t.Fatal(err)
+			}
+			if err := o.SetNestedString("wiki", "spec", "helmRelease", "name"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	renamed := &fn.ResourceList{Items: rl.Items, FunctionConfig: rl.FunctionConfig}
+	process(t, renamed)
+	for _, o := range renamed.Items {
+		if o.GetLabel(v1alpha1.LabelIntegration) == "wiki" {
+			t.Errorf("%s %s of the old name is left", o.GetKind(), o.GetName())
+		}
+		if o.GetKind() != "HelmRelease" {
+			continue
+		}
+		if got := helmreleaseOwners(t, o); !cmp.Equal(got, []string{"notes-wiki"}) {
+			t.Errorf("HelmRelease wired by %v, want [notes-wiki]", got)
+		}
+		env, _, _ := o.NestedStringMap("spec", "values", "controllers", "main", "containers", "main", "env")
+		if env["OIDC_ISSUER"] != "https://auth.example.com" {
+			t.Errorf("env after the rename: %v\n%s", env, o.String())
+		}
+	}
+}
+
+func helmreleaseOwners(t *testing.T, o *fn.KubeObject) []string {
+	t.Helper()
+	return helmrelease.Owners(o.CopyToResourceNode())
 }
