@@ -17,7 +17,7 @@ BIN_SOURCES := go.mod go.sum $(shell find fn pkg config internal -type f \( -nam
 
 # Fuzz targets `make test` runs briefly, as package:FuzzName. A target whose package or function
 # does not exist yet is skipped with a notice (hack/fuzz.sh decides that with `go test -list`).
-FUZZ_TARGETS := ./pkg/provision:FuzzParseDocuments ./pkg/pocketid:FuzzDecodeAPIError
+FUZZ_TARGETS := ./pkg/provision:FuzzParseDocuments ./pkg/pocketid:FuzzDecodeAPIError ./pkg/api/v1alpha1:FuzzDecode ./pkg/function:FuzzRun
 FUZZTIME ?= 10s
 # make bench: runs per size (median reported) and which benchmarks.
 BENCH_COUNT ?= 5
