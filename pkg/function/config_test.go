@@ -52,7 +52,7 @@ functionConfig:
 		},
 		"a provider that does not decode is not also reported missing": {
 			rl:      rlHead + integration + testProvider + "    issuerURL: https://auth.example.com\n",
-			results: []string{"error: PocketIDProvider pocket-id: spec.issuerURL: Forbidden: unknown field"},
+			results: []string{"error: PocketIDProvider pocket-id: spec.issuerURL: Forbidden: unknown field (did you mean issuer?)"},
 		},
 		"a functionConfig of another kind": {
 			rl: rlHead + integration + "functionConfig: {apiVersion: v1, kind: ConfigMap, metadata: {name: c}}\n",

@@ -88,7 +88,7 @@ func TestInputErrors(t *testing.T) {
     launchURL: launch.example.com
 `), "url: https://immich.example.com", "url: immich.example.com", 1)},
 			want: []string{
-				"error: OIDCIntegration media/immich: spec.client.callbackURL: Forbidden: unknown field",
+				"error: OIDCIntegration media/immich: spec.client.callbackURL: Forbidden: unknown field (did you mean callbackURLs?)",
 				`error: OIDCIntegration media/immich: spec.url: Invalid value: "immich.example.com": must be an absolute URL`,
 				`error: OIDCIntegration media/immich: spec.client.launchURL: Invalid value: "launch.example.com": must be an absolute URL`,
 				"error: OIDCIntegration media/immich: spec.client.allowedGroups[1]: Required value: group names must not be empty",

@@ -4,14 +4,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	sigsjson "sigs.k8s.io/json"
+
+	"github.com/endsys/pocketid-oidc/internal/suggest"
 )
 
 var (
@@ -30,16 +34,17 @@ var (
 // is walked against obj's Go type first (checkTypes): each misfit is reported and removed, and
 // the rest decoded strictly again.
 func Decode(data []byte, obj any) field.ErrorList {
+	t := reflect.TypeOf(obj).Elem()
 	strict, err := sigsjson.UnmarshalStrict(data, obj, sigsjson.DisallowUnknownFields, sigsjson.DisallowDuplicateFields)
 	if err == nil {
-		return sortErrs(strictErrs(strict))
+		return sortErrs(strictErrs(t, strict))
 	}
 	var doc any
 	if json.Unmarshal(data, &doc) != nil {
 		return field.ErrorList{field.Invalid(nil, field.OmitValueType{}, strings.TrimPrefix(err.Error(), "json: "))}
 	}
 	var errs field.ErrorList
-	checkTypes(doc, reflect.TypeOf(obj).Elem(), nil, &errs)
+	checkTypes(doc, t, nil, &errs)
 	cleaned, merr := json.Marshal(doc)
 	if merr != nil {
 		return append(errs, field.InternalError(nil, merr))
@@ -47,7 +52,7 @@ func Decode(data []byte, obj any) field.ErrorList {
 	v := reflect.ValueOf(obj).Elem()
 	v.SetZero()
 	strict, err = sigsjson.UnmarshalStrict(cleaned, obj, sigsjson.DisallowUnknownFields, sigsjson.DisallowDuplicateFields)
-	errs = append(errs, strictErrs(strict)...)
+	errs = append(errs, strictErrs(t, strict)...)
 	if err != nil {
 		// A misfit checkTypes does not know: reported as the decoder words it, nothing decoded.
 		v.SetZero()
@@ -56,12 +61,21 @@ func Decode(data []byte, obj any) field.ErrorList {
 	return sortErrs(errs)
 }
 
-func strictErrs(strict []error) field.ErrorList {
+// strictErrs turns the strict decoder's errors into field errors; an unknown field suggests the
+// field of that object it probably meant (callbackURL: callbackURLs).
+func strictErrs(t reflect.Type, strict []error) field.ErrorList {
 	var errs field.ErrorList
 	for _, se := range strict {
 		msg := se.Error()
 		if m := unknownFieldRE.FindStringSubmatch(msg); m != nil {
-			errs = append(errs, field.Forbidden(pathOf(m[1]), "unknown field"))
+			parts := strings.Split(m[1], ".")
+			detail := "unknown field"
+			if parent := typeAt(t, parts[:len(parts)-1]); parent != nil {
+				fields := map[string]reflect.Type{}
+				jsonFields(parent, fields)
+				detail += suggest.DidYouMean(parts[len(parts)-1], slices.Sorted(maps.Keys(fields)))
+			}
+			errs = append(errs, field.Forbidden(pathOf(m[1]), detail))
 			continue
 		}
 		if m := duplicateFieldRE.FindStringSubmatch(msg); m != nil {
@@ -189,6 +203,32 @@ func checkUnmarshaler(doc any, t reflect.Type, p *field.Path, errs *field.ErrorL
 		*errs = append(*errs, field.Invalid(p, field.OmitValueType{}, strings.TrimPrefix(err.Error(), "json: ")+", want "+yamlType(t)))
 	}
 	return false
+}
+
+// typeAt is the struct type at a dotted path of JSON field names below t (through pointers,
+// lists and maps, whose keys and indices the decoder's paths leave out), or nil.
+func typeAt(t reflect.Type, parts []string) reflect.Type {
+	for {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Map:
+			t = t.Elem()
+			continue
+		}
+		break
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	if len(parts) == 0 {
+		return t
+	}
+	fields := map[string]reflect.Type{}
+	jsonFields(t, fields)
+	ft, ok := fields[parts[0]]
+	if !ok {
+		return nil
+	}
+	return typeAt(ft, parts[1:])
 }
 
 // jsonFields maps the JSON names of t's fields to their types, through inlined embedded

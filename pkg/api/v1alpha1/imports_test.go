@@ -12,7 +12,8 @@ import (
 
 // TestImportsNoMachinery: the API package holds types, defaults and validation only. It may
 // import the standard library (but not net/http), apimachinery's types and validation helpers,
-// a strict JSON decoder and pkg/contract; an HTTP client, the build's version or a renderer here
+// a strict JSON decoder, pkg/contract and internal/suggest (did-you-mean, standard library
+// only); an HTTP client, the build's version or a renderer here
 // would make every user of the types carry them.
 func TestImportsNoMachinery(t *testing.T) {
 	allowed := []string{
@@ -21,6 +22,7 @@ func TestImportsNoMachinery(t *testing.T) {
 		"k8s.io/apimachinery/pkg/util/",
 		"sigs.k8s.io/json",
 		"github.com/endsys/pocketid-oidc/pkg/contract",
+		"github.com/endsys/pocketid-oidc/internal/suggest",
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {
