@@ -46,7 +46,11 @@ func runPresets(args []string, stdout, stderr io.Writer) int {
 	}
 	p, ok := c.Get(args[0])
 	if !ok {
-		fmt.Fprintf(stderr, "pocketid-oidc presets: unknown preset %q; known: %s\n", args[0], strings.Join(c.Names(), ", "))
+		hint := ""
+		if s := c.Suggest(args[0]); len(s) > 0 {
+			hint = " (did you mean " + strings.Join(s, " or ") + "?)"
+		}
+		fmt.Fprintf(stderr, "pocketid-oidc presets: unknown preset %q%s; known: %s\n", args[0], hint, strings.Join(c.Names(), ", "))
 		return 1
 	}
 	if err := describePreset(stdout, p); err != nil {

@@ -77,6 +77,7 @@ func TestRunPresets(t *testing.T) {
 			wantOut: []string{"limit: OIDC_DISPLAY_NAME takes 2 to 50 characters; a value outside is an error"},
 		},
 		{name: "unknown", args: []string{"nope"}, wantCode: 1, wantErr: `unknown preset "nope"; known: actual-budget,`},
+		{name: "known by another name", args: []string{"bitwarden"}, wantCode: 1, wantErr: `unknown preset "bitwarden" (did you mean vaultwarden?); known: actual-budget,`},
 		{name: "too many", args: []string{"a", "b"}, wantCode: 2, wantErr: "one preset name at most"},
 		{name: "help", args: []string{"--help"}, wantOut: []string{"pocketid-oidc presets <name>"}},
 	}

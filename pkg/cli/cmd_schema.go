@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/endsys/pocketid-oidc/config/crd"
+	"github.com/endsys/pocketid-oidc/internal/suggest"
 )
 
 const schemaUsage = `Usage: pocketid-oidc schema [KIND]
@@ -42,7 +43,7 @@ func runSchema(args []string, stdout, stderr io.Writer) int {
 			for i, c := range all {
 				kinds[i] = c.Kind
 			}
-			fmt.Fprintf(stderr, "pocketid-oidc schema: unknown kind %q; valid: %s\n", args[0], strings.Join(kinds, ", "))
+			fmt.Fprintf(stderr, "pocketid-oidc schema: unknown kind %q%s; valid: %s\n", args[0], suggest.DidYouMean(args[0], kinds), strings.Join(kinds, ", "))
 			return 2
 		}
 		all = []crd.CRD{c}

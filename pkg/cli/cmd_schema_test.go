@@ -59,3 +59,11 @@ func TestSchemaUnknownKindListsValidOnes(t *testing.T) {
 		t.Errorf("two arguments: exit %d, want 2", code)
 	}
 }
+
+func TestSchemaUnknownKindSuggests(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := runSchema([]string{"OIDCIntegraton"}, &stdout, &stderr); code != 2 ||
+		!strings.Contains(stderr.String(), `unknown kind "OIDCIntegraton" (did you mean OIDCIntegration?); valid: `) {
+		t.Errorf("exit %d, stderr %s", code, stderr.String())
+	}
+}
