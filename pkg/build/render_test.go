@@ -91,7 +91,8 @@ func TestRenderWritesEveryRoot(t *testing.T) {
 				if !strings.Contains(got, "kind: ExternalSecret") || strings.Contains(got, "kind: OIDCIntegration") {
 					t.Errorf("%s: the function did not run:\n%s", dir, got)
 				}
-				if !strings.Contains(log.String(), dir+": 5 objects, ") {
+				// HelmRelease, app ExternalSecret, API key ExternalSecret, ConfigMap, Job, CronJob.
+				if !strings.Contains(log.String(), dir+": 6 objects, ") {
 					t.Errorf("no line for %s with its object count:\n%s", dir, log)
 				}
 			}
