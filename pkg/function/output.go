@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -40,20 +41,73 @@ func WriteResourceList(w io.Writer, rl *fn.ResourceList) error {
 	bw.WriteString(resourceListHead)
 	if len(rl.Items) > 0 {
 		bw.WriteString("items:\n")
-		for _, o := range rl.Items {
-			seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq,
-				Content: []*yaml.Node{o.MoveToResourceNode().YNode()}}
-			enc := yaml.NewEncoder(bw)
-			if err := enc.Encode(seq); err != nil {
-				return err
-			}
-			if err := enc.Close(); err != nil {
-				return err
-			}
+		if err := writeItems(bw, rl.Items); err != nil {
+			return err
 		}
 	}
 	bw.Write(tail[len(resourceListHead):])
 	return bw.Flush()
+}
+
+// itemChunk is how many items one goroutine encodes at a time: large enough that handing out
+// chunks costs nothing next to encoding them, small enough that the chunks spread evenly.
+const itemChunk = 64
+
+// writeItems encodes the items in chunks on every CPU and writes the chunks in order. Encoding
+// is most of a large run's time and each item has its own encoder anyway (see
+// WriteResourceList), so the text is the same as encoding them one after the other.
+func writeItems(w io.Writer, items fn.KubeObjects) error {
+	type chunk struct {
+		buf  bytes.Buffer
+		err  error
+		done chan struct{}
+	}
+	chunks := make([]*chunk, (len(items)+itemChunk-1)/itemChunk)
+	for i := range chunks {
+		chunks[i] = &chunk{done: make(chan struct{})}
+	}
+	next := make(chan int, len(chunks))
+	for i := range chunks {
+		next <- i
+	}
+	close(next)
+	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
+		go func() {
+			for i := range next {
+				c := chunks[i]
+				for _, o := range items[i*itemChunk : min((i+1)*itemChunk, len(items))] {
+					if c.err = encodeItem(&c.buf, o); c.err != nil {
+						break
+					}
+				}
+				close(c.done)
+			}
+		}()
+	}
+	// Every chunk is waited for, even after an error: the goroutines own the items until then.
+	var first error
+	for _, c := range chunks {
+		<-c.done
+		if first == nil {
+			first = c.err
+		}
+		if first == nil {
+			_, first = w.Write(c.buf.Bytes())
+		}
+		c.buf = bytes.Buffer{}
+	}
+	return first
+}
+
+// encodeItem writes o as an element of "items:" (see WriteResourceList).
+func encodeItem(w io.Writer, o *fn.KubeObject) error {
+	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq,
+		Content: []*yaml.Node{o.MoveToResourceNode().YNode()}}
+	enc := yaml.NewEncoder(w)
+	if err := enc.Encode(seq); err != nil {
+		return err
+	}
+	return enc.Close()
 }
 
 // sortItems orders items as rl.Sort does (apiVersion, kind, namespace, name, joined by spaces),
