@@ -27,6 +27,11 @@ func toMap(o any) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	return mapOf(b)
+}
+
+// mapOf is toMap for an object already encoded as JSON.
+func mapOf(b []byte) (map[string]any, error) {
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err

@@ -1,6 +1,8 @@
 package provisioning
 
 import (
+	"bytes"
+	"encoding/json"
 	"sort"
 	"strings"
 
@@ -64,7 +66,16 @@ func placeholdersIn(objs ...any) ([]string, error) {
 		}
 	}
 	for _, o := range objs {
-		m, err := toMap(o)
+		b, err := json.Marshal(o)
+		if err != nil {
+			return nil, err
+		}
+		// JSON escapes neither $ nor {: without "${" in the text no key or value holds a
+		// placeholder, and the usual object needs no decoding to tell.
+		if !bytes.Contains(b, []byte("${")) {
+			continue
+		}
+		m, err := mapOf(b)
 		if err != nil {
 			return nil, err
 		}
