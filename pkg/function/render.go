@@ -8,6 +8,8 @@ package function
 import (
 	"fmt"
 	"path"
+	"runtime"
+	"sync"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -31,14 +33,15 @@ type desiredObject struct {
 // belongs to one integration and is the same whichever other integrations the run renders.
 func (r *rendering) render() []desiredObject {
 	d := &desiredSet{r: r, index: map[string]int{}}
-	for _, in := range r.integrations {
+	provisioned := r.provisionAll()
+	for i, in := range r.integrations {
 		if !in.ok {
 			continue
 		}
 		file := r.fileFor(in.obj, in.api.Name+"-oidc.yaml")
 		r.renderSecrets(d, in, file)
 		r.renderGateway(d, in, file)
-		r.renderProvisioning(d, in, file)
+		r.renderProvisioning(d, in, file, provisioned[i])
 	}
 	return d.out
 }
@@ -81,40 +84,90 @@ func (r *rendering) renderSecrets(d *desiredSet, in *integration, file string) {
 	}
 }
 
-// renderProvisioning adds what provisions the integration's client: the API key
-// ExternalSecret (when the key comes from the store), the ConfigMap and Job, and the reconcile
-// CronJob unless its schedule is never.
-func (r *rendering) renderProvisioning(d *desiredSet, in *integration, file string) {
-	apiKey := v1alpha1.KeyRef{Name: provisioning.APIKeySecretName(in.api.Name), Key: v1alpha1.DefaultAPIKeySecretKey}
+// provisioned is one integration's provisioning objects, built apart from the run's state
+// (see provisionAll).
+type provisioned struct {
+	apiKey   v1alpha1.KeyRef
+	docErrs  field.ErrorList // the resolved OIDCClient is invalid: nothing is rendered
+	nodes    []*yaml.RNode
+	err      error
+	rendered bool
+}
+
+// provisionAll builds the provisioning objects of every integration still ok, on every CPU:
+// converting the typed ConfigMap, Job and CronJob to YAML is most of a large render's own
+// work, and it reads only its integration. Indexed like r.integrations; what to report and
+// add is decided afterwards, in order (renderProvisioning), so results stay deterministic.
+func (r *rendering) provisionAll() []provisioned {
+	out := make([]provisioned, len(r.integrations))
+	next := make(chan int, len(r.integrations))
+	for i, in := range r.integrations {
+		if in.ok {
+			next <- i
+		}
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(r.integrations)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = provision(r.integrations[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// provision builds what provisions the integration's client: the ConfigMap and Job, and the
+// reconcile CronJob unless its schedule is never.
+func provision(in *integration) provisioned {
+	p := provisioned{rendered: true}
+	p.apiKey = v1alpha1.KeyRef{Name: provisioning.APIKeySecretName(in.api.Name), Key: v1alpha1.DefaultAPIKeySecretKey}
 	if ref := in.provider.APIKey.SecretRef; ref != nil {
-		apiKey = *ref
+		p.apiKey = *ref
 	}
 	pc := provisioning.Client{
 		Integration:  in.api.Name,
 		Namespace:    in.provNS,
 		Document:     provisioning.NewDocument(provisioning.DocumentInput{Integration: &in.api, Resolved: in.resolved}),
 		Provider:     in.provider,
-		APIKeySecret: apiKey,
+		APIKeySecret: p.apiKey,
 	}
 	// The gateway login needs its redirect and logout URLs registered, and PKCE.
 	gateway.Register(pc.Document, &in.api)
 	if in.present() && !in.public() {
 		pc.SecretName = in.api.Spec.Secret.Name
 	}
-	if errs := v1alpha1.ValidateOIDCClient(pc.Document, v1alpha1.Rendered); len(errs) > 0 {
-		r.report(in.obj, prefixErrs(errs, "the resolved OIDCClient: "), fn.Error)
+	if p.docErrs = v1alpha1.ValidateOIDCClient(pc.Document, v1alpha1.Rendered); len(p.docErrs) > 0 {
+		return p
+	}
+	pc.Schedule = provisioning.Schedule(in.provider.ReconcileSchedule, in.api.Namespace, in.api.Name)
+	p.nodes, p.err = provisioning.Render(pc)
+	return p
+}
+
+// renderProvisioning adds the integration's provisioning objects (provision): the API key
+// ExternalSecret (when the key comes from the store), the ConfigMap and Job, and the reconcile
+// CronJob unless its schedule is never.
+func (r *rendering) renderProvisioning(d *desiredSet, in *integration, file string, p provisioned) {
+	if !p.rendered {
+		p = provision(in)
+	}
+	if len(p.docErrs) > 0 {
+		r.report(in.obj, prefixErrs(p.docErrs, "the resolved OIDCClient: "), fn.Error)
 		return
 	}
 	if k := in.provider.APIKey.RemoteKey; k != "" {
-		d.add(in, file, secrets.APIKey(in.api.Name, apiKey.Name, in.provNS, *in.provider.SecretStoreRef, k))
+		d.add(in, file, secrets.APIKey(in.api.Name, p.apiKey.Name, in.provNS, *in.provider.SecretStoreRef, k))
 	}
-	pc.Schedule = provisioning.Schedule(in.provider.ReconcileSchedule, in.api.Namespace, in.api.Name)
-	nodes, err := provisioning.Render(pc)
-	if err != nil {
-		r.report(in.obj, field.ErrorList{field.InternalError(field.NewPath("spec"), err)}, fn.Error)
+	if p.err != nil {
+		r.report(in.obj, field.ErrorList{field.InternalError(field.NewPath("spec"), p.err)}, fn.Error)
 		return
 	}
-	d.add(in, file, nodes...)
+	d.add(in, file, p.nodes...)
 }
 
 // desiredSet collects the rendered objects: each identity once, never one that is in the input
