@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -25,10 +26,7 @@ var ourKinds = []string{v1alpha1.KindOIDCClient, v1alpha1.KindOIDCIntegration, v
 func kindErrors(apiVersion, kind string) field.ErrorList {
 	group, version := groupOf(apiVersion), apiVersion[strings.LastIndex(apiVersion, "/")+1:]
 	ourKind := slices.Contains(ourKinds, kind)
-	meantOurs := group == v1alpha1.Group || len(suggest.Similar(group, []string{v1alpha1.Group})) > 0 ||
-		(group == "" && (ourKind || len(suggest.Similar(kind, ourKinds)) > 0)) ||
-		kind == v1alpha1.KindOIDCIntegration || kind == v1alpha1.KindPocketIDProvider
-	if !meantOurs {
+	if !meantOurs(group, kind, ourKind) {
 		return nil
 	}
 	var errs field.ErrorList
@@ -44,4 +42,22 @@ func kindErrors(apiVersion, kind string) field.ErrorList {
 				suggest.DidYouMean(kind, ourKinds), strings.Join(ourKinds, ", "))))
 	}
 	return errs
+}
+
+// notOurs caches the group/kind pairs meantOurs said no to: every item is asked, a large input
+// has a handful of kinds, and the edit distances cost more than the rest of the item checks.
+var notOurs sync.Map
+
+func meantOurs(group, kind string, ourKind bool) bool {
+	key := group + "\x00" + kind
+	if _, no := notOurs.Load(key); no {
+		return false
+	}
+	yes := group == v1alpha1.Group || len(suggest.Similar(group, []string{v1alpha1.Group})) > 0 ||
+		(group == "" && (ourKind || len(suggest.Similar(kind, ourKinds)) > 0)) ||
+		kind == v1alpha1.KindOIDCIntegration || kind == v1alpha1.KindPocketIDProvider
+	if !yes {
+		notOurs.Store(key, true)
+	}
+	return yes
 }
