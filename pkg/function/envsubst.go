@@ -36,7 +36,11 @@ func (r *rendering) checkSubstitutions() {
 // substitutionWarnings walks every string below spec. The value itself is never quoted: it
 // may be a secret (spec.env).
 func substitutionWarnings(o *fn.KubeObject) field.ErrorList {
-	rn, err := yaml.Parse(o.String())
+	text := o.String()
+	if !strings.Contains(text, "$") {
+		return nil // no value to look at (substitutionProblem): the usual object, not parsed again
+	}
+	rn, err := yaml.Parse(text)
 	if err != nil {
 		return nil // the object decoded; its text always parses
 	}
