@@ -29,7 +29,7 @@ func Object(m map[string]any) *yaml.RNode {
 func From(v any) *yaml.Node {
 	switch t := v.(type) {
 	case map[string]any:
-		n := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap, Content: contentFor(2 * len(t))}
 		keys := make([]string, 0, len(t))
 		for k := range t {
 			keys = append(keys, k)
@@ -40,7 +40,7 @@ func From(v any) *yaml.Node {
 		}
 		return n
 	case []any:
-		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq, Content: contentFor(len(t))}
 		for _, c := range t {
 			n.Content = append(n.Content, From(c))
 		}
@@ -62,6 +62,15 @@ func From(v any) *yaml.Node {
 	default:
 		panic(fmt.Sprintf("yamlnode: cannot encode %T", v))
 	}
+}
+
+// contentFor is a node's Content with room for n nodes, nil for none as before: appending
+// node by node grew every large map's slice several times.
+func contentFor(n int) []*yaml.Node {
+	if n == 0 {
+		return nil
+	}
+	return make([]*yaml.Node, 0, n)
 }
 
 // headFirst moves apiVersion, kind and metadata to the top (sorted keys would put a ConfigMap's
