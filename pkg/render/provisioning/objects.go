@@ -2,23 +2,7 @@ package provisioning
 
 import (
 	"encoding/json"
-
-	"sigs.k8s.io/kustomize/kyaml/yaml"
-
-	"github.com/endsys/pocketid-oidc/pkg/render/yamlnode"
 )
-
-func toRNodes(objs ...any) ([]*yaml.RNode, error) {
-	out := make([]*yaml.RNode, 0, len(objs))
-	for _, o := range objs {
-		m, err := toMap(o)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, yamlnode.Object(m))
-	}
-	return out, nil
-}
 
 // toMap converts a typed object through JSON and drops what typed structs add but nobody
 // wrote: creationTimestamp: null (at every level) and an empty status.
