@@ -1,7 +1,7 @@
 // Package e2e holds the end-to-end tests: the real kustomize binary over examples/, a real
 // kube-apiserver (envtest) that must accept every rendered object and the Flux objects of
 // examples/flux/flux, Flux's own envsubst over the rendered output, a kpt-style render of
-// examples/kpt, and actionlint over every GitHub workflow of the repository.
+// examples/kpt (the real kpt CLI renders it in tests/docs), and actionlint over every GitHub workflow of the repository.
 //
 // Tools come from the environment the Makefile sets (`make test`, TOOLS_ENV): KUSTOMIZE,
 // KUBEBUILDER_ASSETS, UPSTREAM_CRDS (the Flux, External Secrets, Gateway API and Envoy Gateway

@@ -16,8 +16,9 @@ import (
 // kptRender does what `kpt fn render --allow-exec` does with a one-mutator pipeline, as far as
 // the function can tell: every package file (the Kptfile and the config file included) becomes
 // an item carrying its path and index, the config file is also the functionConfig, and the
-// output items are written back to files by their path annotation. The kpt CLI itself is not
-// installed by hack/tools.sh: a module its build requires is not served by the module proxy.
+// output items are written back to files by their path annotation. It runs the function
+// in-process over many packages quickly; tests/docs runs the real kpt (hack/tools.sh kpt, its
+// fn commands at v1.0.0-beta.61) on the documented example.
 //
 // It writes into an empty dst, so objects the function drops disappear, as in kpt.
 func kptRender(t testing.TB, bin, src, dst string) {
