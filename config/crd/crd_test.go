@@ -11,16 +11,15 @@ import (
 	"testing"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/endsys/pocketid-oidc/internal/testenv"
 )
 
 // TestCommittedCRDsAreFresh regenerates the CRDs from pkg/api with the pinned controller-gen and
 // compares them with the committed files, so a change to the Go types without `make schema`
 // fails CI instead of shipping a schema that disagrees with the function.
 func TestCommittedCRDsAreFresh(t *testing.T) {
-	cg := os.Getenv("CONTROLLER_GEN")
-	if cg == "" {
-		t.Fatal("CONTROLLER_GEN is not set: run the tests through `make test`, or: export CONTROLLER_GEN=$(hack/tools.sh controller-gen)")
-	}
+	cg := testenv.Tool(t, "CONTROLLER_GEN")
 	out := t.TempDir()
 	cmd := exec.Command(cg, "crd", "paths=./pkg/api/...", "output:crd:artifacts:config="+out)
 	cmd.Dir = filepath.Join("..", "..") // the module root, where the Makefile runs it too

@@ -4,38 +4,22 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/endsys/pocketid-oidc/internal/testenv"
 )
 
-// tool returns the path a Makefile tool variable names. Missing, the test fails with the command
-// that provides it: a test that proves byte identity with kustomize must not pass by skipping.
-func tool(t testing.TB, env, install string) string {
-	t.Helper()
-	p := os.Getenv(env)
-	if p == "" {
-		t.Fatalf("%s is not set: run the tests with `make test`, or `%s`", env, install)
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("%s: %v (`%s`)", env, err, install)
-	}
-	return p
-}
-
 func kustomizeBin(t testing.TB) string {
-	return tool(t, "KUSTOMIZE", "export KUSTOMIZE=$(hack/tools.sh kustomize)")
+	return testenv.Tool(t, "KUSTOMIZE")
 }
 
 func functionBin(t testing.TB) string {
-	return tool(t, "POCKETID_OIDC_BIN", "make build && export POCKETID_OIDC_BIN=$PWD/bin/pocketid-oidc")
+	return testenv.Tool(t, "POCKETID_OIDC_BIN")
 }
 
-// repoRoot is the module root; go test runs in pkg/build.
+// repoRoot is the module root.
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
+	return testenv.RepoRoot(t)
 }
 
 // writeTree writes files (slash paths) under root.

@@ -1,56 +1,24 @@
 package docs
 
 import (
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
+
+	"github.com/endsys/pocketid-oidc/internal/testenv"
 )
 
-// toolInstall says, for each tool variable these tests read, how to set it by hand from the
-// repository root (the Makefile's TOOLS_ENV sets them under `make test`).
-var toolInstall = map[string]string{
-	"KUSTOMIZE":         "export KUSTOMIZE=$(hack/tools.sh kustomize)",
-	"KPT":               "export KPT=$(hack/tools.sh kpt)",
-	"POCKETID_OIDC_BIN": "make build && export POCKETID_OIDC_BIN=$PWD/bin/pocketid-oidc",
-}
-
-// requireEnv returns a tool variable, or fails with the command that installs the tool: never a
-// skip, so a run that tested nothing cannot look green.
+// requireEnv and repoRoot are internal/testenv's, named as this package's tests call them.
 func requireEnv(t testing.TB, name string) string {
 	t.Helper()
-	v := os.Getenv(name)
-	if v == "" {
-		t.Fatalf("%s is not set: run the tests through `make test`, or: %s", name, toolInstall[name])
-	}
-	if _, err := os.Stat(v); err != nil {
-		t.Fatalf("%s=%s: %v (%s)", name, v, err, toolInstall[name])
-	}
-	return v
+	return testenv.Tool(t, name)
 }
-
-var repoRootOnce = sync.OnceValues(func() (string, error) {
-	// go test runs a package's tests in the package directory: tests/docs.
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		return "", err
-	}
-	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
-		return "", fmt.Errorf("repository root not found from the test directory: %w", err)
-	}
-	return root, nil
-})
 
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	root, err := repoRootOnce()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
+	return testenv.RepoRoot(t)
 }
 
 // skipInCopy: what copyRepo leaves out: VCS data, build output and caches.

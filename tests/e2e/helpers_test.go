@@ -9,63 +9,28 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/endsys/pocketid-oidc/internal/testenv"
 )
 
 // updateGolden rewrites committed expected output instead of comparing with it: UPDATE_GOLDEN=1,
 // the one switch of every golden file in the repository (docs/development.md).
 var updateGolden = os.Getenv("UPDATE_GOLDEN") == "1"
 
-// toolInstall says, for each tool variable the Makefile sets (TOOLS_ENV), how to set it by hand
-// from the repository root.
-var toolInstall = map[string]string{
-	"KUSTOMIZE":          "export KUSTOMIZE=$(hack/tools.sh kustomize)",
-	"KUBEBUILDER_ASSETS": "export KUBEBUILDER_ASSETS=$(hack/tools.sh kubebuilder-assets)",
-	"UPSTREAM_CRDS":      "export UPSTREAM_CRDS=$(hack/tools.sh crds)",
-	"ACTIONLINT":         "export ACTIONLINT=$(hack/tools.sh actionlint)",
-	"POCKETID_OIDC_BIN":  "make build && export POCKETID_OIDC_BIN=$PWD/bin/pocketid-oidc",
-}
-
-// requireEnv returns the value of a tool variable the Makefile sets. Unset, the test fails with
-// the command that installs the tool: a skipped end-to-end test would let a run that tested
-// nothing look green, on a laptop as much as in CI.
+// requireEnv and repoRoot are internal/testenv's, named as this package's tests call them.
 func requireEnv(t testing.TB, name string) string {
 	t.Helper()
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	how, ok := toolInstall[name]
-	if !ok {
-		how = "see the Makefile's TOOLS_ENV"
-	}
-	t.Fatalf("%s is not set: run the tests through `make test`, which installs the tools and sets it, or: %s", name, how)
-	return ""
+	return testenv.Tool(t, name)
 }
-
-var repoRootOnce = sync.OnceValues(func() (string, error) {
-	// go test runs a package's tests in the package directory: tests/e2e.
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		return "", err
-	}
-	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
-		return "", fmt.Errorf("repository root not found from the test directory: %w", err)
-	}
-	return root, nil
-})
 
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	root, err := repoRootOnce()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
+	return testenv.RepoRoot(t)
 }
 
 // upstreamCRDs is the directory of the upstream CRDs (Flux, External Secrets, Gateway API, Envoy

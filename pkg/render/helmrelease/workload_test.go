@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/endsys/pocketid-oidc/internal/testenv"
 	"github.com/endsys/pocketid-oidc/pkg/api/v1alpha1"
 	"github.com/endsys/pocketid-oidc/pkg/preset"
 )
@@ -187,10 +188,7 @@ values: {ollama: {enabled: false}, pipelines: {enabled: false}, persistence: {en
 // objects by kind/name.
 func kustomizeBuild(t *testing.T, rendered []byte, patches string) map[string]string {
 	t.Helper()
-	bin := os.Getenv("KUSTOMIZE")
-	if bin == "" {
-		t.Fatal("KUSTOMIZE is not set: run the tests through `make test`, or: export KUSTOMIZE=$(hack/tools.sh kustomize)")
-	}
+	bin := testenv.Tool(t, "KUSTOMIZE")
 	dir := t.TempDir()
 	k := "resources: [rendered.yaml]\n"
 	if patches != "" {

@@ -14,6 +14,8 @@ import (
 	"k8s.io/kube-openapi/pkg/validation/validate"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/endsys/pocketid-oidc/internal/testenv"
 )
 
 // crdDir is the directory of the pinned upstream CRDs `hack/tools.sh crds` installs; the
@@ -21,10 +23,7 @@ import (
 // installs it: a skipped check would hide a shape the real API server refuses.
 func crdDir(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("UPSTREAM_CRDS")
-	if dir == "" {
-		t.Fatal("UPSTREAM_CRDS is not set: run the tests through `make test`, or: export UPSTREAM_CRDS=$(hack/tools.sh crds)")
-	}
+	dir := testenv.Tool(t, "UPSTREAM_CRDS")
 	if _, err := os.Stat(filepath.Join(dir, "external-secrets.io_externalsecrets.yaml")); err != nil {
 		t.Fatalf("UPSTREAM_CRDS: %v (`hack/tools.sh crds` installs the CRDs)", err)
 	}
