@@ -18,9 +18,6 @@ type clientRun struct {
 	// value and prefix are the client secret (from spec.secret.file) and its 4-character clear
 	// part: used in requests, never in a log line, an error or the plan.
 	value, prefix string
-	// fresh: this run created the client and was told so (201): it has no secret but the ones
-	// this run adds.
-	fresh bool
 	// aloneRead, aloneCur and aloneErr are the answer to the client's GET (see alone).
 	aloneRead bool
 	aloneCur  *pocketid.OIDCClient
@@ -226,7 +223,6 @@ func (c *clientRun) create(ctx context.Context, want desired, groups []group) (*
 	created, err := c.r.api.CreateClient(ctx, in)
 	if err == nil {
 		c.record(Change{Action: "create", Field: "client", New: c.spec.ID})
-		c.fresh = true
 		return created, true, nil
 	}
 	if !pocketid.HasCode(err, pocketid.CodeClientIDAlreadyExists) && !pre213Conflict(err) {

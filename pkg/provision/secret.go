@@ -119,16 +119,12 @@ func (c *clientRun) register(ctx context.Context, secrets []pocketid.Secret, not
 	if err := c.makeRoom(ctx, secrets, now); err != nil {
 		return true, err
 	}
-	lost := c.r.api.LostAnswers()
 	if _, err := c.r.api.AddSecret(ctx, c.spec.ID, c.value, nil); err != nil {
 		return true, fmt.Errorf("spec.secret.file: registering the client secret: %w", err)
 	}
-	if c.fresh && len(secrets) == 0 && c.r.api.LostAnswers() == lost {
-		// A client this run created, registered in one attempt: it has no other secret and no
-		// second copy of ours. (A concurrent run's copy of the same value is removed by that
-		// run's re-listing, or converged on by the next run.)
-		return true, nil
-	}
+	// Always re-listed, also for a client this run just created: a concurrent run that was
+	// told the client exists (409) may have added the same value meanwhile, and only the run
+	// whose add came last sees both copies to remove one.
 	list, err := c.r.api.ListSecrets(ctx, c.spec.ID)
 	if err != nil {
 		return true, err
