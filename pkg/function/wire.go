@@ -72,6 +72,7 @@ func (r *rendering) wire() map[int]*yaml.RNode {
 		if in.present() && in.resolved != nil {
 			f.Wiring = in.resolved.Wiring
 			f.Reload = in.provider.RestartOnSecretChange != nil && *in.provider.RestartOnSecretChange
+			f.AppSecret = in.api.Spec.Secret.Name
 			for name := range in.api.Spec.Env {
 				f.SpecEnv = append(f.SpecEnv, name)
 			}

@@ -41,6 +41,8 @@ type Filter struct {
 	// Reload annotates the app's workload for stakater Reloader with the Secrets the Wiring
 	// references, so the app restarts when they change (reload.go).
 	Reload bool
+	// AppSecret is the app Secret's name (spec.secret.name), for the advice of a Warning only.
+	AppSecret string
 }
 
 var _ yaml.Filter = Filter{}

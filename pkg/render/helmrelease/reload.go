@@ -27,7 +27,7 @@ import (
 //     make Reloader restart the app (auto), and a warning where the user's own reload annotation
 //     does not name our Secrets.
 //   - post-renderer: metadata.annotations of our patch, merged into the targeted workload.
-//   - a chart route: nothing; where a chart puts workload annotations is the chart's own.
+//   - a chart route: a warning; where a chart puts workload annotations is the chart's own.
 
 // ReloadAnnotation is stakater Reloader's annotation naming the Secrets whose change restarts
 // the workload.
@@ -66,6 +66,19 @@ func (f Filter) reloadAnnotations() *yaml.Node {
 
 // applyReload writes the reload annotation of the app-template route into next's values.
 func (f Filter) applyReload(rel *release, st state, rt route, next *record) ([]Warning, field.ErrorList) {
+	if rt == routeChart && f.Reload {
+		name := f.reloadSecrets()
+		if name == "" { // referenced by the chart's own values (gitea's existingSecret)
+			name = f.AppSecret
+		}
+		// Said, not skipped silently: without a restart the app keeps the old secret, and
+		// Pocket ID drops that one once the rotation overlap has passed.
+		return []Warning{{Release: rel.id, Field: valuesPath.String(), Detail: "wired through the chart's own values, " +
+			"where the function cannot put Reloader's annotation on the app's workload: after the client secret rotates in the store " +
+			"the app keeps the old one until its pod restarts, and Pocket ID removes the old one after rotationOverlap; " +
+			"annotate the workload through the chart's values (" + ReloadAnnotation + ": " + name +
+			") or restart the app after each rotation, then set restartOnSecretChange: false"}}, nil
+	}
 	secrets := f.reloadSecrets()
 	if rt != routeAppTemplate || secrets == "" {
 		return nil, nil

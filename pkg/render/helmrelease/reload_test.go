@@ -143,3 +143,38 @@ values: {ollama: {enabled: false}, pipelines: {enabled: false}, persistence: {en
 		t.Error("control: the annotation is there without Reload")
 	}
 }
+
+// TestReloadChartRouteWarns: a chart route cannot carry Reloader's annotation, so with
+// restartOnSecretChange on the user hears why the app will not restart on a rotation, with the
+// annotation to add; turned off, nothing is said.
+func TestReloadChartRouteWarns(t *testing.T) {
+	in := hrYAML("name: immich\nnamespace: media\n", "chart:\n  spec:\n    chart: immich\n")
+	for _, reload := range []bool{true, false} {
+		hr, err := yaml.Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := Filter{Integration: "immich", Wiring: immichChartWiring, Reload: reload, AppSecret: "immich-oidc"}
+		warns, err := f.Apply(hr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []Warning
+		for _, w := range warns {
+			if strings.Contains(w.Detail, ReloadAnnotation) {
+				got = append(got, w)
+			}
+		}
+		if !reload {
+			if len(got) != 0 {
+				t.Errorf("Reload off: %+v", got)
+			}
+			continue
+		}
+		if len(got) != 1 || got[0].Release != "media/immich" || got[0].Field != "spec.values" ||
+			!strings.Contains(got[0].Detail, ReloadAnnotation+": immich-oidc") ||
+			!strings.Contains(got[0].Detail, "restartOnSecretChange: false") {
+			t.Errorf("Reload on: want one warning at spec.values naming immich-oidc, got %+v", got)
+		}
+	}
+}
